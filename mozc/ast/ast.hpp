@@ -1,0 +1,123 @@
+// The Mozlog syntax tree. The parser builds it; the checker annotates it with
+// types in place; the rewriter adds generated predicates and rules.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ast/type.hpp"
+#include "diag/source.hpp"
+
+namespace mozc {
+
+struct Expr;
+using ExprPtr = std::shared_ptr<Expr>;  // shared: rewrites reuse checked expressions
+
+enum class ExprKind {
+  Var,        // text = name
+  Wildcard,   // _
+  Int,        // text = decimal digits (may start with '-')
+  Float,      // text = as written
+  String,     // text = value
+  Bool,       // text = "true"/"false"
+  IdLit,      // text = hex digits
+  List,       // args = elements
+  Call,       // text = function name, args
+  Unary,      // text = "-" or "!", args[0]
+  Binary,     // text = operator, args[0], args[1]
+  Interval,   // args = key, lo, hi; lo_closed/hi_closed
+  Aggregate,  // text = min|max|sum|avg|count, args[0] = the variable (none for count<*>)
+};
+
+struct Expr {
+  ExprKind kind;
+  Loc loc;
+  std::string text;
+  std::vector<ExprPtr> args;
+  bool lo_closed = false, hi_closed = false;
+  Type type;  // set by the checker
+
+  static ExprPtr make(ExprKind k, Loc loc, std::string text = {}, std::vector<ExprPtr> args = {}) {
+    auto e = std::make_shared<Expr>();
+    e->kind = k;
+    e->loc = loc;
+    e->text = std::move(text);
+    e->args = std::move(args);
+    return e;
+  }
+  bool is_var() const { return kind == ExprKind::Var; }
+  bool is_constant() const;  // a literal, or a list of constants
+};
+
+// p(a, b), p(@A, b) (NDlog form: the location is the first field) or p@A(a, b)
+// (Mozlog form: the tuple p(a, b) lives at, or is sent to, A).
+struct Atom {
+  Loc loc;
+  std::string pred;
+  std::vector<ExprPtr> args;
+  bool ndlog_located = false;  // p(@A, ...): args[0] is the location
+  ExprPtr at;                  // p@A(...): the location, not part of the tuple
+
+  // The location expression, whichever form was used; null if local.
+  const ExprPtr& location() const { return ndlog_located ? args[0] : at; }
+};
+
+struct BodyTerm {
+  enum class Kind { Atom, Assign, Cond } kind;
+  Loc loc;
+  Atom atom;        // Kind::Atom
+  std::string var;  // Kind::Assign: the assigned variable
+  ExprPtr expr;     // Kind::Assign: the value; Kind::Cond: the condition
+};
+
+struct Rule {
+  Loc loc;
+  Loc end;
+  std::string name;  // given or generated (rule3)
+  bool named = false;
+  bool is_delete = false;
+  Atom head;
+  std::vector<BodyTerm> body;
+  std::string origin;          // "file:line:col" of the source rule
+  std::string source_text;     // the rule as written (for comments in generated code)
+  std::string derived_from;    // for rules made by rewrites: the rule they come from
+  std::map<std::string, Type> var_types;  // set by the checker
+
+  bool is_fact() const { return body.empty(); }
+};
+
+struct Materialize {
+  Loc loc;
+  std::string pred;
+  Loc pred_loc;
+  double lifetime = -1;   // seconds; < 0 means infinity
+  int64_t max_size = -1;  // rows; < 0 means infinity
+  std::vector<int> keys;  // 1-based positions; empty = every field
+  Loc keys_loc;
+  bool generated = false;  // made by a rewrite
+};
+
+struct SchemaDecl {
+  Loc loc;
+  std::string pred;
+  std::vector<Type> types;
+};
+
+struct BestEffortDecl {
+  Loc loc;
+  std::string pred;
+};
+
+struct Program {
+  std::vector<Materialize> tables;
+  std::vector<SchemaDecl> schemas;
+  std::vector<BestEffortDecl> best_effort;
+  std::vector<Rule> rules;  // facts are rules without a body
+  std::vector<std::string> files;  // every file read, for depfiles
+};
+
+}  // namespace mozc

@@ -1,0 +1,22 @@
+// Static types of Mozlog attributes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mozc {
+
+enum class TypeKind { Unknown, Int, Float, Bool, String, Id, Addr, List };
+
+struct Type {
+  TypeKind kind = TypeKind::Unknown;
+  std::vector<Type> args;  // List: the element type
+
+  static Type of(TypeKind k) { return Type{k, {}}; }
+  static Type list(Type elem) { return Type{TypeKind::List, {std::move(elem)}}; }
+  bool known() const;  // no Unknown anywhere inside
+  bool operator==(const Type&) const = default;
+  std::string str() const;  // Mozlog spelling: int, list<addr>, ...
+};
+
+}  // namespace mozc

@@ -1,0 +1,30 @@
+// Shared state of the checker's passes (internal to mozc/check).
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "check/program_info.hpp"
+#include "diag/diagnostics.hpp"
+
+namespace mozc {
+
+struct CheckContext {
+  Program& program;
+  std::map<std::string, PredInfo>& preds;
+  Diagnostics& diags;
+};
+
+void collect_predicates(CheckContext& cx);  // arities, declarations, unknown predicates
+void infer_types(CheckContext& cx);         // every attribute and expression gets a type
+void check_rules(CheckContext& cx);         // safety, aggregates, events, facts, deletes
+
+// Calls f(atom, is_head) for every predicate atom of the rule, head first.
+template <class F>
+void for_each_atom(Rule& r, F&& f) {
+  f(r.head, true);
+  for (auto& t : r.body)
+    if (t.kind == BodyTerm::Kind::Atom) f(t.atom, false);
+}
+
+}  // namespace mozc

@@ -1,0 +1,35 @@
+// What the checker learns about a program: every predicate's schema and
+// storage, used by the later stages.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ast/ast.hpp"
+
+namespace mozc {
+
+struct PredInfo {
+  std::string name;
+  size_t arity = 0;
+  std::vector<Type> types;
+  Loc first_use;
+  bool materialized = false;
+  double lifetime = -1;       // < 0: infinity
+  int64_t max_size = -1;      // < 0: infinity
+  std::vector<int> keys;      // 0-based key positions (all fields when none were given)
+  bool ndlog_located = false; // used as p(@A, ...): field 0 is where the tuple lives
+  bool best_effort = false;   // sent without acknowledgements
+  bool derived = false;       // appears in some rule head or fact
+  bool generated = false;     // made by a rewrite
+};
+
+struct CheckedProgram {
+  Program program;
+  std::map<std::string, PredInfo> preds;  // ordered: deterministic output
+};
+
+inline bool is_periodic(const std::string& pred) { return pred == "periodic"; }
+
+}  // namespace mozc

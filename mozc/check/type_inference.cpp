@@ -1,0 +1,276 @@
+// Pass 2 of the checker: type inference. Predicate fields are typed across the
+// whole program; variables within their rule. Every expression is annotated
+// with its resolved type for the later stages.
+#include <map>
+#include <set>
+
+#include "check/check_context.hpp"
+#include "check/type_solver.hpp"
+
+namespace mozc {
+
+namespace {
+
+using T = TypeSolver::T;
+
+// A constraint checked once every rule has been seen: the type must be one of `allowed`.
+struct KindCheck {
+  Loc loc;
+  T type;
+  std::set<TypeKind> allowed;
+  std::string what;
+};
+
+class Inference {
+ public:
+  explicit Inference(CheckContext& cx) : cx_(cx) {}
+
+  void run() {
+    for (auto& [name, p] : cx_.preds) {
+      auto& fields = fields_[name];
+      for (size_t i = 0; i < p.arity; ++i)
+        fields.push_back(i < p.types.size() ? solver_.from(p.types[i]) : solver_.fresh());
+    }
+    for (auto& r : cx_.program.rules) rule(r);
+    for (const auto& c : checks_) {
+      TypeKind k = solver_.kind(c.type);
+      if (k != TypeKind::Unknown && !c.allowed.count(k))
+        cx_.diags.error(c.loc, c.what + " cannot be of type " + solver_.resolve(c.type).str());
+    }
+    if (cx_.diags.has_errors()) return;
+    annotate();
+  }
+
+ private:
+  void rule(Rule& r) {
+    vars_.clear();
+    rule_exprs_.clear();
+    atom(r.head, true);
+    for (auto& t : r.body) {
+      switch (t.kind) {
+        case BodyTerm::Kind::Atom: atom(t.atom, false); break;
+        case BodyTerm::Kind::Assign: {
+          T v = var(t.var);
+          T e = expr(*t.expr);
+          if (!solver_.unify(v, e)) mismatch(t.expr->loc, "cannot assign a value of type " + show(e) + " to " + t.var + " of type " + show(v));
+          break;
+        }
+        case BodyTerm::Kind::Cond: {
+          T c = expr(*t.expr);
+          if (!solver_.unify(c, solver_.make(TypeKind::Bool)))
+            mismatch(t.expr->loc, "a selection must be a boolean condition, not " + show(c));
+          break;
+        }
+      }
+    }
+    rule_vars_[&r] = vars_;
+    all_exprs_.insert(all_exprs_.end(), rule_exprs_.begin(), rule_exprs_.end());
+  }
+
+  void atom(Atom& a, bool is_head) {
+    (void)is_head;
+    if (a.at) require(expr(*a.at), TypeKind::Addr, a.at->loc, "the location specifier");
+    if (is_periodic(a.pred)) {
+      size_t first = a.ndlog_located ? 1 : 0;
+      if (a.ndlog_located) require(expr(*a.args[0]), TypeKind::Addr, a.args[0]->loc, "the location specifier");
+      require(expr(*a.args[first]), TypeKind::Int, a.args[first]->loc, "the event id of periodic");
+      for (size_t i = first + 1; i < a.args.size(); ++i) expr(*a.args[i]);
+      return;
+    }
+    auto& fields = fields_[a.pred];
+    for (size_t i = 0; i < a.args.size() && i < fields.size(); ++i) {
+      Expr& arg = *a.args[i];
+      T t = arg.kind == ExprKind::Aggregate ? aggregate(arg) : expr(arg);
+      if (!solver_.unify(t, fields[i])) {
+        mismatch(arg.loc, "field " + std::to_string(i + 1) + " of '" + a.pred + "' has type " + show(fields[i]) +
+                              ", but this is " + show(t));
+        cx_.diags.note(cx_.preds[a.pred].first_use, "'" + a.pred + "' is first used here");
+      }
+      if (i == 0 && a.ndlog_located) require(fields[i], TypeKind::Addr, arg.loc, "the location specifier");
+    }
+  }
+
+  T aggregate(Expr& e) {
+    T result;
+    if (e.text == "count") {
+      result = solver_.make(TypeKind::Int);
+    } else if (e.args.empty()) {
+      cx_.diags.error(e.loc, e.text + "<*> is not an aggregate; only count<*> takes '*'");
+      result = solver_.fresh();
+    } else {
+      T x = expr(*e.args[0]);
+      if (e.text == "avg") {
+        checks_.push_back({e.loc, x, {TypeKind::Int, TypeKind::Float}, "the argument of avg<>"});
+        result = solver_.make(TypeKind::Float);
+      } else {
+        if (e.text == "sum") checks_.push_back({e.loc, x, {TypeKind::Int, TypeKind::Float}, "the argument of sum<>"});
+        else checks_.push_back({e.loc, x, orderable(), "the argument of " + e.text + "<>"});
+        result = x;
+      }
+    }
+    note(e, result);
+    return result;
+  }
+
+  T var(const std::string& name) {
+    auto it = vars_.find(name);
+    if (it != vars_.end()) return it->second;
+    return vars_[name] = solver_.fresh();
+  }
+
+  T expr(Expr& e) {
+    T t = expr_inner(e);
+    note(e, t);
+    return t;
+  }
+
+  T expr_inner(Expr& e) {
+    switch (e.kind) {
+      case ExprKind::Var: return var(e.text);
+      case ExprKind::Wildcard: return solver_.fresh();
+      case ExprKind::Int: return solver_.fresh(TypeSolver::Flex::Numeric);
+      case ExprKind::Float: return solver_.make(TypeKind::Float);
+      case ExprKind::String: return solver_.fresh(TypeSolver::Flex::Textual);
+      case ExprKind::Bool: return solver_.make(TypeKind::Bool);
+      case ExprKind::IdLit: return solver_.make(TypeKind::Id);
+      case ExprKind::List: {
+        T elem = solver_.fresh();
+        for (auto& a : e.args) {
+          T t = expr(*a);
+          if (!solver_.unify(elem, t)) mismatch(a->loc, "list elements must have one type; this one is " + show(t) + ", not " + show(elem));
+        }
+        return solver_.make(TypeKind::List, {elem});
+      }
+      case ExprKind::Call: return call(e);
+      case ExprKind::Unary: {
+        T x = expr(*e.args[0]);
+        if (e.text == "!") {
+          require(x, TypeKind::Bool, e.loc, "the operand of '!'");
+          return x;
+        }
+        checks_.push_back({e.loc, x, {TypeKind::Int, TypeKind::Float, TypeKind::Id}, "the operand of unary '-'"});
+        return x;
+      }
+      case ExprKind::Binary: return binary(e);
+      case ExprKind::Interval: {
+        T k = expr(*e.args[0]);
+        for (int i = 1; i <= 2; ++i) {
+          T b = expr(*e.args[i]);
+          if (!solver_.unify(k, b)) mismatch(e.args[i]->loc, "interval bound has type " + show(b) + ", but the tested value is " + show(k));
+        }
+        checks_.push_back({e.loc, k, {TypeKind::Int, TypeKind::Float, TypeKind::Id}, "a ring interval"});
+        return solver_.make(TypeKind::Bool);
+      }
+      case ExprKind::Aggregate:
+        cx_.diags.error(e.loc, "aggregate " + e.text + "<> is only allowed as a field of a rule head");
+        return solver_.fresh();
+    }
+    return solver_.fresh();
+  }
+
+  T call(Expr& e) {
+    const Signature* sig = find_builtin(e.text);
+    if (!sig) {
+      cx_.diags.error(e.loc, "unknown function '" + e.text + "'");
+      for (auto& a : e.args) expr(*a);
+      return solver_.fresh();
+    }
+    if (sig->params.size() != e.args.size()) {
+      cx_.diags.error(e.loc, "'" + e.text + "' takes " + std::to_string(sig->params.size()) + " argument" +
+                                 (sig->params.size() == 1 ? "" : "s") + ", not " + std::to_string(e.args.size()) +
+                                 ": " + e.text + sig->text);
+      for (auto& a : e.args) expr(*a);
+      return solver_.fresh();
+    }
+    std::vector<T> tvars;
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      T want = solver_.instantiate(sig->params[i], tvars);
+      T got = expr(*e.args[i]);
+      if (!solver_.unify(want, got))
+        mismatch(e.args[i]->loc, "argument " + std::to_string(i + 1) + " of '" + e.text + "' must be " + show(want) +
+                                     ", not " + show(got) + ": " + e.text + sig->text);
+    }
+    return solver_.instantiate(sig->result, tvars);
+  }
+
+  T binary(Expr& e) {
+    const std::string& op = e.text;
+    T l = expr(*e.args[0]);
+    T r = expr(*e.args[1]);
+    if (op == "&&" || op == "||") {
+      require(l, TypeKind::Bool, e.args[0]->loc, "an operand of '" + op + "'");
+      require(r, TypeKind::Bool, e.args[1]->loc, "an operand of '" + op + "'");
+      return solver_.make(TypeKind::Bool);
+    }
+    if (op == "<<" || op == ">>") {
+      require(r, TypeKind::Int, e.args[1]->loc, "the shift amount");
+      checks_.push_back({e.loc, l, {TypeKind::Int, TypeKind::Id}, "a shifted value"});
+      return l;
+    }
+    if (!solver_.unify(l, r)) {
+      mismatch(e.loc, "operands of '" + op + "' have different types: " + show(l) + " and " + show(r));
+      return op == "==" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=" ? solver_.make(TypeKind::Bool) : l;
+    }
+    if (op == "==" || op == "!=") return solver_.make(TypeKind::Bool);
+    if (op == "<" || op == "<=" || op == ">" || op == ">=") {
+      checks_.push_back({e.loc, l, orderable(), "an operand of '" + op + "'"});
+      return solver_.make(TypeKind::Bool);
+    }
+    std::set<TypeKind> allowed{TypeKind::Int, TypeKind::Float};
+    if (op == "+" || op == "-") allowed.insert(TypeKind::Id);
+    if (op == "+") allowed.insert(TypeKind::String);
+    if (op == "%") allowed = {TypeKind::Int};
+    checks_.push_back({e.loc, l, allowed, "an operand of '" + op + "'"});
+    return l;
+  }
+
+  static std::set<TypeKind> orderable() {
+    return {TypeKind::Int, TypeKind::Float, TypeKind::String, TypeKind::Id, TypeKind::Addr};
+  }
+
+  void require(T t, TypeKind k, Loc loc, const std::string& what) {
+    if (!solver_.unify(t, solver_.make(k)))
+      mismatch(loc, what + " must be of type " + Type::of(k).str() + ", not " + show(t));
+  }
+  void mismatch(Loc loc, const std::string& msg) { cx_.diags.error(loc, "type mismatch: " + msg); }
+  std::string show(T t) const {
+    Type ty = solver_.resolve(t);
+    return ty.known() ? ty.str() : (ty.kind == TypeKind::Unknown ? "an unknown type" : ty.str());
+  }
+  void note(Expr& e, T t) { rule_exprs_.push_back({&e, t}); }
+
+  void annotate() {
+    for (auto& [e, t] : all_exprs_) e->type = solver_.resolve(t);
+    for (auto& [r, vars] : rule_vars_)
+      for (auto& [name, t] : vars) r->var_types[name] = solver_.resolve(t);
+    for (auto& [name, p] : cx_.preds) {
+      p.types.clear();
+      for (size_t i = 0; i < fields_[name].size(); ++i) {
+        Type ty = solver_.resolve(fields_[name][i]);
+        if (!ty.known()) {
+          cx_.diags.error(p.first_use, "cannot infer the type of field " + std::to_string(i + 1) + " of '" + name +
+                                           "'; declare it with schema " + name + "(...)");
+        }
+        p.types.push_back(ty);
+      }
+    }
+    for (auto& [e, t] : all_exprs_) {
+      if (!e->type.known() && e->kind != ExprKind::Wildcard)
+        cx_.diags.error(e->loc, "cannot infer the type of this expression");
+    }
+  }
+
+  CheckContext& cx_;
+  TypeSolver solver_;
+  std::map<std::string, std::vector<T>> fields_;
+  std::map<std::string, T> vars_;
+  std::vector<std::pair<Expr*, T>> rule_exprs_, all_exprs_;
+  std::map<Rule*, std::map<std::string, T>> rule_vars_;
+  std::vector<KindCheck> checks_;
+};
+
+}  // namespace
+
+void infer_types(CheckContext& cx) { Inference(cx).run(); }
+
+}  // namespace mozc

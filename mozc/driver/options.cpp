@@ -1,0 +1,77 @@
+#include "driver/options.hpp"
+
+namespace mozc {
+
+const char* usage_text() {
+  return "usage: mozc FILE.moz [FILE.moz ...] [-o BIN]            compile to a node executable\n"
+         "       mozc FILE.moz ... --emit=ast|rules|dataflow|cpp [-o OUT]\n"
+         "       mozc FILE.moz ... --check                       check only\n"
+         "       mozc --help | --version\n"
+         "options:\n"
+         "  -o FILE          output file (default: stdout for --emit, FILE's stem for a binary)\n"
+         "  --depfile FILE   also write Make-style dependencies of the output (for build systems)\n"
+         "environment:\n"
+         "  MOSAIC_CXX       C++ compiler used for binaries (default: c++, through ccache if present)\n";
+}
+
+std::optional<Options> parse_options(int argc, char** argv, std::string& error) {
+  Options o;
+  bool action_given = false;
+  auto set_action = [&](Action a) {
+    if (action_given && o.action != a) {
+      error = "choose one of --check and --emit";
+      return false;
+    }
+    o.action = a;
+    action_given = true;
+    return true;
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string& into) {
+      if (i + 1 >= argc) {
+        error = "option " + a + " needs a value";
+        return false;
+      }
+      into = argv[++i];
+      return true;
+    };
+    if (a == "--help" || a == "-h") return Options{Action::Help, {}, {}, {}};
+    if (a == "--version") return Options{Action::Version, {}, {}, {}};
+    if (a == "-o") {
+      if (!value(o.output)) return std::nullopt;
+    } else if (a == "--depfile") {
+      if (!value(o.depfile)) return std::nullopt;
+    } else if (a == "--check") {
+      if (!set_action(Action::Check)) return std::nullopt;
+    } else if (a.rfind("--emit=", 0) == 0) {
+      std::string what = a.substr(7);
+      Action act;
+      if (what == "ast") act = Action::EmitAst;
+      else if (what == "rules") act = Action::EmitRules;
+      else if (what == "dataflow") act = Action::EmitDataflow;
+      else if (what == "cpp") act = Action::EmitCpp;
+      else {
+        error = "unknown --emit kind '" + what + "' (expected ast, rules, dataflow or cpp)";
+        return std::nullopt;
+      }
+      if (!set_action(act)) return std::nullopt;
+    } else if (!a.empty() && a[0] == '-') {
+      error = "unknown option '" + a + "'";
+      return std::nullopt;
+    } else {
+      o.inputs.push_back(a);
+    }
+  }
+  if (o.inputs.empty()) {
+    error = "no input file";
+    return std::nullopt;
+  }
+  if (o.action == Action::Check && !o.output.empty()) {
+    error = "--check writes no output; drop -o";
+    return std::nullopt;
+  }
+  return o;
+}
+
+}  // namespace mozc

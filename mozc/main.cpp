@@ -1,0 +1,84 @@
+// mozc: the Mozlog compiler. Exit status: 0 success, 1 errors in the program
+// (diagnostics on stderr, no output written), 2 usage errors.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "driver/options.hpp"
+#include "driver/pipeline.hpp"
+#include "driver/toolchain.hpp"
+#include "mozc_build_paths.hpp"
+
+namespace {
+
+// Writes through a temporary file so a failed run never leaves a partial output.
+bool write_file(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".mozc-tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!(out << text)) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) std::filesystem::remove(tmp, ec);
+  return !ec;
+}
+
+std::string escape_make(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == ' ' || c == '#') out += '\\';
+    if (c == '$') out += '$';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string error;
+  auto options = mozc::parse_options(argc, argv, error);
+  if (!options) {
+    std::cerr << "mozc: " << error << "\n" << mozc::usage_text();
+    return 2;
+  }
+  if (options->action == mozc::Action::Help) {
+    std::cout << mozc::usage_text();
+    return 0;
+  }
+  if (options->action == mozc::Action::Version) {
+    std::cout << "mozc " << MOZC_VERSION << "\n";
+    return 0;
+  }
+
+  mozc::Compilation c;
+  bool ok = mozc::compile(*options, c);
+  c.diags.print(std::cerr);
+  if (!ok) return 1;
+  if (options->action == mozc::Action::Check) return 0;
+
+  std::string output = options->output;
+  if (options->action == mozc::Action::Binary) {
+    if (output.empty()) output = mozc::program_name(*options);
+    if (!mozc::build_executable(c.text, output, error)) {
+      std::cerr << "mozc: error: " << error << "\n";
+      return 1;
+    }
+  } else if (output.empty()) {
+    std::cout << c.text;
+  } else if (!write_file(output, c.text)) {
+    std::cerr << "mozc: error: cannot write " << output << "\n";
+    return 1;
+  }
+
+  if (!options->depfile.empty()) {
+    std::string deps = escape_make(output.empty() ? "-" : output) + ":";
+    for (const auto& f : c.sources.paths()) deps += " " + escape_make(f);
+    if (!write_file(options->depfile, deps + "\n")) {
+      std::cerr << "mozc: error: cannot write " << options->depfile << "\n";
+      return 1;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,454 @@
+#include "parse/parser.hpp"
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "lex/lexer.hpp"
+
+namespace mozc {
+
+namespace {
+
+struct Bail {};  // unwinds to the statement loop after a syntax error
+
+bool is_aggregate_name(const std::string& s) {
+  return s == "min" || s == "max" || s == "sum" || s == "avg" || s == "count";
+}
+
+class Parser {
+ public:
+  Parser(SourceManager& sources, Diagnostics& diags) : sources_(sources), diags_(diags) {}
+
+  void parse_file(const std::string& path, Loc included_from) {
+    std::error_code ec;
+    auto canonical = std::filesystem::weakly_canonical(path, ec).string();
+    if (ec) canonical = path;
+    if (!seen_files_.insert(canonical).second) return;  // each file once, like #pragma once
+    auto file = sources_.load(path);
+    if (!file) {
+      if (included_from.valid()) diags_.error(included_from, "cannot read included file '" + path + "'");
+      else diags_.error(Loc{}, "cannot read '" + path + "'");
+      return;
+    }
+    program_.files.push_back(path);
+    // Parse the file with its own token stream, then resume the includer's.
+    std::vector<Token> saved_toks = std::move(toks_);
+    size_t saved_pos = pos_;
+    toks_ = lex(sources_, *file, diags_);
+    pos_ = 0;
+    while (peek().kind != Tok::Eof) {
+      try {
+        statement();
+      } catch (Bail&) {
+        synchronize();
+      }
+    }
+    toks_ = std::move(saved_toks);
+    pos_ = saved_pos;
+  }
+
+  Program take() { return std::move(program_); }
+
+ private:
+  // ---- token helpers ----
+  const Token& peek(size_t ahead = 0) const {
+    size_t i = std::min(pos_ + ahead, toks_.size() - 1);
+    return toks_[i];
+  }
+  const Token& advance() {
+    const Token& t = toks_[pos_];
+    if (pos_ + 1 < toks_.size()) ++pos_;
+    return t;
+  }
+  bool at(Tok k) const { return peek().kind == k; }
+  bool at_word(const char* w) const { return peek().kind == Tok::Ident && peek().text == w; }
+  bool accept(Tok k) {
+    if (!at(k)) return false;
+    advance();
+    return true;
+  }
+  const Token& expect(Tok k, const std::string& what) {
+    if (!at(k)) fail(what);
+    return advance();
+  }
+  [[noreturn]] void fail(const std::string& what) {
+    const Token& t = peek();
+    if (t.kind != Tok::Error) {  // the lexer already reported it
+      std::string found = t.kind == Tok::Ident || t.kind == Tok::Var ? "'" + t.text + "'" : tok_name(t.kind);
+      diags_.error(t.loc, "expected " + what + ", found " + found);
+    }
+    throw Bail{};
+  }
+  // Skips to just after the '.' that ends the broken statement.
+  void synchronize() {
+    int depth = 0;
+    while (!at(Tok::Eof)) {
+      Tok k = advance().kind;
+      if (k == Tok::LParen || k == Tok::LBracket) ++depth;
+      else if ((k == Tok::RParen || k == Tok::RBracket) && depth > 0) --depth;
+      else if (k == Tok::Dot && depth == 0) return;
+      else if (k == Tok::EndDirective) return;
+    }
+  }
+
+  // ---- statements ----
+  void statement() {
+    if (at(Tok::Directive)) return directive();
+    if (at_word("materialize") && peek(1).kind == Tok::LParen) return materialize();
+    if (at_word("schema") && peek(1).kind == Tok::Ident) return schema();
+    if (at_word("best_effort") && peek(1).kind == Tok::LParen) return best_effort();
+    rule();
+  }
+
+  void directive() {
+    const Token& d = advance();
+    if (d.text == "include") {
+      const Token& file = expect(Tok::String, "a quoted file name after #include");
+      expect(Tok::EndDirective, "end of line after #include");
+      auto dir = std::filesystem::path(sources_.name(d.loc.file)).parent_path();
+      parse_file((dir / file.text).string(), file.loc);
+      return;
+    }
+    if (!at(Tok::Ident) && !at(Tok::Var)) fail("a constant name after #define");
+    const Token& name = advance();
+    ExprPtr value = expr();
+    if (!value->is_constant()) {
+      diags_.error(value->loc, "the value of constant '" + name.text + "' must be a literal");
+    }
+    expect(Tok::EndDirective, "end of line after the constant's value");
+    if (auto it = constant_locs_.find(name.text); it != constant_locs_.end()) {
+      diags_.error(name.loc, "constant '" + name.text + "' is defined twice");
+      diags_.note(it->second, "first defined here");
+      return;
+    }
+    constants_[name.text] = value;
+    constant_locs_[name.text] = name.loc;
+  }
+
+  void materialize() {
+    Materialize m;
+    m.loc = advance().loc;
+    expect(Tok::LParen, "'('");
+    const Token& name = expect(Tok::Ident, "a predicate name");
+    m.pred = name.text;
+    m.pred_loc = name.loc;
+    expect(Tok::Comma, "','");
+    if (accept_infinity()) m.lifetime = -1;
+    else m.lifetime = number("a lifetime in seconds or 'infinity'", /*integral=*/false);
+    expect(Tok::Comma, "','");
+    if (accept_infinity()) m.max_size = -1;
+    else m.max_size = static_cast<int64_t>(number("a maximum size or 'infinity'", /*integral=*/true));
+    expect(Tok::Comma, "','");
+    m.keys_loc = peek().loc;
+    if (!at_word("keys")) fail("keys(...)");
+    advance();
+    expect(Tok::LParen, "'(' after keys");
+    while (!at(Tok::RParen)) {
+      Loc kl = peek().loc;
+      m.keys.push_back(static_cast<int>(number("a key position", /*integral=*/true)));
+      if (m.keys.back() < 1) diags_.error(kl, "key positions start at 1");
+      if (!accept(Tok::Comma)) break;
+    }
+    expect(Tok::RParen, "')' after the key positions");
+    expect(Tok::RParen, "')'");
+    expect(Tok::Dot, "'.' at the end of materialize");
+    program_.tables.push_back(std::move(m));
+  }
+
+  bool accept_infinity() {
+    if (!at_word("infinity")) return false;
+    advance();
+    return true;
+  }
+
+  // A numeric literal or a #define'd constant holding one.
+  double number(const std::string& what, bool integral) {
+    Loc loc = peek().loc;
+    ExprPtr e = unary();
+    bool neg = false;
+    if (e->kind == ExprKind::Unary && e->text == "-") { neg = true; e = e->args[0]; }
+    if (e->kind == ExprKind::Int || (!integral && e->kind == ExprKind::Float)) {
+      double v = std::stod(e->text);
+      return neg ? -v : v;
+    }
+    diags_.error(loc, "expected " + what);
+    throw Bail{};
+  }
+
+  void schema() {
+    SchemaDecl s;
+    s.loc = advance().loc;
+    s.pred = advance().text;
+    expect(Tok::LParen, "'('");
+    while (!at(Tok::RParen)) {
+      s.types.push_back(type_name());
+      if (!accept(Tok::Comma)) break;
+    }
+    expect(Tok::RParen, "')'");
+    expect(Tok::Dot, "'.' at the end of schema");
+    program_.schemas.push_back(std::move(s));
+  }
+
+  Type type_name() {
+    const Token& t = expect(Tok::Ident, "a type (int, float, bool, string, id, addr, list<T>)");
+    static const std::map<std::string, TypeKind> kinds = {
+        {"int", TypeKind::Int}, {"float", TypeKind::Float}, {"bool", TypeKind::Bool},
+        {"string", TypeKind::String}, {"id", TypeKind::Id}, {"addr", TypeKind::Addr}};
+    if (t.text == "list") {
+      expect(Tok::Lt, "'<' after list");
+      Type elem = type_name();
+      expect(Tok::Gt, "'>'");
+      return Type::list(elem);
+    }
+    auto it = kinds.find(t.text);
+    if (it == kinds.end()) {
+      diags_.error(t.loc, "unknown type '" + t.text + "'");
+      throw Bail{};
+    }
+    return Type::of(it->second);
+  }
+
+  void best_effort() {
+    BestEffortDecl b;
+    b.loc = advance().loc;
+    expect(Tok::LParen, "'('");
+    b.pred = expect(Tok::Ident, "a predicate name").text;
+    expect(Tok::RParen, "')'");
+    expect(Tok::Dot, "'.'");
+    program_.best_effort.push_back(std::move(b));
+  }
+
+  void rule() {
+    Rule r;
+    r.loc = peek().loc;
+    // [name] [delete] head [:- body] .
+    if (at(Tok::Ident) && peek().text != "delete" && peek(1).kind == Tok::Ident) {
+      r.name = advance().text;
+      r.named = true;
+    }
+    if (at_word("delete") && peek(1).kind == Tok::Ident) {
+      advance();
+      r.is_delete = true;
+    }
+    if (!at(Tok::Ident)) fail("a rule, fact or declaration");
+    r.head = atom();
+    if (accept(Tok::If)) {
+      do {
+        r.body.push_back(body_term());
+      } while (accept(Tok::Comma));
+    }
+    const Token& dot = expect(Tok::Dot, r.body.empty() ? "':-' or '.' after the head" : "',' or '.' in the rule body");
+    r.end = dot.end;
+    r.source_text = std::string(sources_.slice(r.loc, r.end));
+    LineCol lc = sources_.line_col(r.loc);
+    r.origin = sources_.name(r.loc.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col);
+    if (!r.named) r.name = (r.body.empty() ? "fact" : "rule") + std::to_string(++unnamed_);
+    program_.rules.push_back(std::move(r));
+  }
+
+  Atom atom() {
+    Atom a;
+    const Token& name = expect(Tok::Ident, "a predicate name");
+    a.loc = name.loc;
+    a.pred = name.text;
+    if (accept(Tok::At)) a.at = primary();
+    expect(Tok::LParen, "'(' after the predicate name");
+    if (!at(Tok::RParen)) {
+      if (accept(Tok::At)) {
+        if (a.at) diags_.error(peek().loc, "a predicate has one location specifier: p@A(x) or p(@A, x), not both");
+        a.ndlog_located = true;
+      }
+      do {
+        a.args.push_back(expr());
+      } while (accept(Tok::Comma));
+    }
+    expect(Tok::RParen, "',' or ')' in the argument list");
+    return a;
+  }
+
+  BodyTerm body_term() {
+    BodyTerm t;
+    t.loc = peek().loc;
+    if (at(Tok::Var) && peek(1).kind == Tok::Assign) {
+      t.kind = BodyTerm::Kind::Assign;
+      t.var = advance().text;
+      advance();
+      t.expr = expr();
+      return t;
+    }
+    if (at(Tok::Ident) && (peek(1).kind == Tok::LParen || peek(1).kind == Tok::At) &&
+        peek().text.rfind("f_", 0) != 0 && !constants_.count(peek().text)) {
+      t.kind = BodyTerm::Kind::Atom;
+      t.atom = atom();
+      return t;
+    }
+    t.kind = BodyTerm::Kind::Cond;
+    t.expr = expr();
+    return t;
+  }
+
+  // ---- expressions, lowest precedence first ----
+  ExprPtr expr() { return or_expr(); }
+
+  ExprPtr binary_level(ExprPtr (Parser::*next)(), std::initializer_list<Tok> ops) {
+    ExprPtr lhs = (this->*next)();
+    for (;;) {
+      Tok k = peek().kind;
+      bool match = false;
+      for (Tok op : ops) match |= (k == op);
+      if (!match) return lhs;
+      const Token& op = advance();
+      ExprPtr rhs = (this->*next)();
+      lhs = Expr::make(ExprKind::Binary, op.loc, op_text(op.kind), {lhs, rhs});
+    }
+  }
+  static std::string op_text(Tok k) {
+    std::string s = tok_name(k);
+    return s.substr(1, s.size() - 2);  // strip the quotes of "'+'"
+  }
+
+  ExprPtr or_expr() { return binary_level(&Parser::and_expr, {Tok::OrOr}); }
+  ExprPtr and_expr() { return binary_level(&Parser::cmp_expr, {Tok::AndAnd}); }
+  ExprPtr cmp_expr() {
+    ExprPtr lhs = shift_expr();
+    Tok k = peek().kind;
+    if (k == Tok::Eq || k == Tok::Ne || k == Tok::Lt || k == Tok::Le || k == Tok::Gt || k == Tok::Ge) {
+      const Token& op = advance();
+      ExprPtr rhs = shift_expr();
+      return Expr::make(ExprKind::Binary, op.loc, op_text(op.kind), {lhs, rhs});
+    }
+    if (at_word("in")) {
+      Loc loc = advance().loc;
+      auto e = Expr::make(ExprKind::Interval, loc);
+      if (accept(Tok::LParen)) e->lo_closed = false;
+      else if (accept(Tok::LBracket)) e->lo_closed = true;
+      else fail("'(' or '[' to open the interval");
+      ExprPtr lo = expr();
+      expect(Tok::Comma, "',' in the interval");
+      ExprPtr hi = expr();
+      if (accept(Tok::RParen)) e->hi_closed = false;
+      else if (accept(Tok::RBracket)) e->hi_closed = true;
+      else fail("')' or ']' to close the interval");
+      e->args = {lhs, lo, hi};
+      return e;
+    }
+    return lhs;
+  }
+  ExprPtr shift_expr() { return binary_level(&Parser::add_expr, {Tok::Shl, Tok::Shr}); }
+  ExprPtr add_expr() { return binary_level(&Parser::mul_expr, {Tok::Plus, Tok::Minus}); }
+  ExprPtr mul_expr() { return binary_level(&Parser::unary, {Tok::Star, Tok::Slash, Tok::Percent}); }
+  ExprPtr unary() {
+    if (at(Tok::Minus) || at(Tok::Bang)) {
+      const Token& op = advance();
+      ExprPtr operand = unary();
+      // Fold "-5" into one literal so constants stay literals.
+      if (op.kind == Tok::Minus && (operand->kind == ExprKind::Int || operand->kind == ExprKind::Float) &&
+          operand->text[0] != '-') {
+        operand->text = "-" + operand->text;
+        operand->loc = op.loc;
+        return operand;
+      }
+      return Expr::make(ExprKind::Unary, op.loc, op.kind == Tok::Minus ? "-" : "!", {operand});
+    }
+    return primary();
+  }
+
+  ExprPtr primary() {
+    const Token& t = peek();
+    switch (t.kind) {
+      case Tok::Int: advance(); return Expr::make(ExprKind::Int, t.loc, t.text);
+      case Tok::Float: advance(); return Expr::make(ExprKind::Float, t.loc, t.text);
+      case Tok::String: advance(); return Expr::make(ExprKind::String, t.loc, t.text);
+      case Tok::IdLit: advance(); return Expr::make(ExprKind::IdLit, t.loc, t.text);
+      case Tok::Var: {
+        advance();
+        if (auto c = constant(t)) return c;
+        if (t.text == "_") return Expr::make(ExprKind::Wildcard, t.loc, "_");
+        return Expr::make(ExprKind::Var, t.loc, t.text);
+      }
+      case Tok::LParen: {
+        advance();
+        ExprPtr e = expr();
+        expect(Tok::RParen, "')'");
+        return e;
+      }
+      case Tok::LBracket: {
+        advance();
+        auto e = Expr::make(ExprKind::List, t.loc);
+        if (!at(Tok::RBracket)) {
+          do {
+            e->args.push_back(expr());
+          } while (accept(Tok::Comma));
+        }
+        expect(Tok::RBracket, "',' or ']' in the list");
+        return e;
+      }
+      case Tok::Ident: return ident_expr();
+      default: fail("an expression");
+    }
+  }
+
+  ExprPtr ident_expr() {
+    const Token& t = advance();
+    if (t.text == "true" || t.text == "false") return Expr::make(ExprKind::Bool, t.loc, t.text);
+    if (auto c = constant(t)) return c;
+    if (is_aggregate_name(t.text) && at(Tok::Lt)) {
+      advance();
+      auto e = Expr::make(ExprKind::Aggregate, t.loc, t.text);
+      if (!accept(Tok::Star)) {
+        const Token& v = expect(Tok::Var, "a variable or '*' in the aggregate");
+        e->args.push_back(Expr::make(ExprKind::Var, v.loc, v.text));
+      }
+      expect(Tok::Gt, "'>' to close the aggregate");
+      return e;
+    }
+    if (at(Tok::LParen)) {
+      if (t.text.rfind("f_", 0) != 0) {
+        diags_.error(t.loc, "predicate '" + t.text +
+                                "' cannot be used inside an expression (functions are named f_...)");
+        throw Bail{};
+      }
+      advance();
+      auto e = Expr::make(ExprKind::Call, t.loc, t.text);
+      if (!at(Tok::RParen)) {
+        do {
+          e->args.push_back(expr());
+        } while (accept(Tok::Comma));
+      }
+      expect(Tok::RParen, "',' or ')' in the call");
+      return e;
+    }
+    diags_.error(t.loc, "unknown constant '" + t.text + "'");
+    throw Bail{};
+  }
+
+  // A use of a #define'd name: a copy of its value located at the use.
+  ExprPtr constant(const Token& t) {
+    auto it = constants_.find(t.text);
+    if (it == constants_.end()) return nullptr;
+    auto copy = std::make_shared<Expr>(*it->second);
+    copy->loc = t.loc;
+    return copy;
+  }
+
+  SourceManager& sources_;
+  Diagnostics& diags_;
+  Program program_;
+  std::vector<Token> toks_;
+  size_t pos_ = 0;
+  std::map<std::string, ExprPtr> constants_;
+  std::map<std::string, Loc> constant_locs_;
+  std::set<std::string> seen_files_;
+  int unnamed_ = 0;
+};
+
+}  // namespace
+
+Program parse_program(const std::vector<std::string>& paths, SourceManager& sources, Diagnostics& diags) {
+  Parser parser(sources, diags);
+  for (const auto& p : paths) parser.parse_file(p, Loc{});
+  return parser.take();
+}
+
+}  // namespace mozc

@@ -1,0 +1,15 @@
+// Parses Mozlog files (following #include) into one Program. Syntax errors are
+// reported and the parser resumes at the next statement, so one run reports many.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ast/ast.hpp"
+#include "diag/diagnostics.hpp"
+
+namespace mozc {
+
+Program parse_program(const std::vector<std::string>& paths, SourceManager& sources, Diagnostics& diags);
+
+}  // namespace mozc

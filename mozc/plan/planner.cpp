@@ -1,0 +1,252 @@
+// Chooses, at compile time, the strands of every rule, their join order and
+// the index each join uses. Joins are ordered greedily: the next predicate is
+// the one with the most fields already known, so lookups go through a primary
+// key or a hash index rather than a scan whenever the rule allows.
+#include <algorithm>
+#include <set>
+
+#include "plan/plan.hpp"
+
+namespace mozc {
+
+namespace {
+
+void vars_of(const Expr& e, std::vector<std::string>& out) {
+  if (e.kind == ExprKind::Var) out.push_back(e.text);
+  for (const auto& a : e.args) vars_of(*a, out);
+}
+
+bool all_bound(const Expr& e, const std::set<std::string>& bound) {
+  std::vector<std::string> vs;
+  vars_of(e, vs);
+  return std::all_of(vs.begin(), vs.end(), [&](const auto& v) { return bound.count(v) > 0; });
+}
+
+class Planner {
+ public:
+  explicit Planner(const CheckedProgram& cp) : cp_(cp) {}
+
+  Plan run() {
+    for (const auto& r : cp_.program.rules) {
+      if (r.is_fact()) plan_.facts.push_back(&r);
+      else rule(r);
+    }
+    return std::move(plan_);
+  }
+
+ private:
+  bool is_event(const Atom& a) const { return is_periodic(a.pred) || !cp_.preds.at(a.pred).materialized; }
+
+  void rule(const Rule& r) {
+    const Expr* agg = head_aggregate(r);
+    const Atom* event = nullptr;
+    for (const auto& t : r.body)
+      if (t.kind == BodyTerm::Kind::Atom && is_event(t.atom)) event = &t.atom;
+
+    if (agg && !event) aggregate_plan(r, *agg);
+    std::vector<const Atom*> triggers;
+    if (event) triggers.push_back(event);
+    else
+      for (const auto& t : r.body)
+        if (t.kind == BodyTerm::Kind::Atom) triggers.push_back(&t.atom);
+
+    StrandMode mode = !agg ? StrandMode::Derive : event ? StrandMode::AggregateEvent : StrandMode::AggregateGroups;
+    int n = 0;
+    for (const Atom* trig : triggers) {
+      plan_.strands.push_back(strand(r, trig, mode, ++n));
+      // A shipped copy of tables goes away with its source rows (delete propagation).
+      if (mode == StrandMode::Derive && !event && cp_.preds.at(r.head.pred).generated)
+        plan_.strands.push_back(strand(r, trig, StrandMode::Retract, ++n));
+    }
+  }
+
+  Strand strand(const Rule& r, const Atom* trig, StrandMode mode, int n) {
+    Strand s;
+    s.rule = &r;
+    s.mode = mode;
+    s.trigger = trig;
+    s.id = r.name + "_" + std::to_string(n);
+    std::set<std::string> bound;
+    if (is_periodic(trig->pred)) {
+      size_t first = trig->ndlog_located ? 1 : 0;
+      double period = std::stod(trig->args[first + 1]->text);
+      int64_t count = trig->args.size() > first + 2 ? std::stoll(trig->args[first + 2]->text) : 0;
+      s.timer = static_cast<int>(plan_.timers.size());
+      plan_.timers.push_back({period, count, trig});
+      if (trig->ndlog_located && trig->args[0]->is_var()) {
+        s.trigger_bind_local = trig->args[0]->text;
+        bound.insert(s.trigger_bind_local);
+      }
+      if (trig->args[first]->is_var()) {
+        s.trigger_binds.push_back({0, trig->args[first]->text});
+        bound.insert(trig->args[first]->text);
+      }
+    } else {
+      Step probe;
+      field_bindings(*trig, bound, probe);
+      s.trigger_binds = probe.binds;
+      s.trigger_checks = probe.checks;
+      s.trigger_bind_local = probe.bind_local;
+      s.trigger_check_local = probe.check_local;
+    }
+    std::vector<const Atom*> rest;
+    for (const auto& t : r.body)
+      if (t.kind == BodyTerm::Kind::Atom && &t.atom != trig) rest.push_back(&t.atom);
+    s.steps = join_steps(r, rest, bound);
+    return s;
+  }
+
+  void aggregate_plan(const Rule& r, const Expr& agg) {
+    AggregatePlan a;
+    a.rule = &r;
+    a.id = r.name;
+    std::set<std::string> bound;
+    for (size_t i = 0; i < r.head.args.size(); ++i) {
+      const Expr& f = *r.head.args[i];
+      if (&f == &agg) a.agg_field = static_cast<int>(i);
+      else if (f.is_var() && bound.insert(f.text).second) a.group_vars.push_back(f.text);
+    }
+    std::vector<const Atom*> atoms;
+    for (const auto& t : r.body)
+      if (t.kind == BodyTerm::Kind::Atom) atoms.push_back(&t.atom);
+    a.steps = join_steps(r, atoms, bound);
+    plan_.aggregates.push_back(std::move(a));
+  }
+
+  // Orders the remaining atoms greedily and interleaves assignments and
+  // selections as soon as their variables are bound.
+  std::vector<Step> join_steps(const Rule& r, std::vector<const Atom*> atoms, std::set<std::string>& bound) {
+    std::vector<Step> steps;
+    std::set<const BodyTerm*> placed;
+    auto place_terms = [&] {
+      for (bool changed = true; changed;) {
+        changed = false;
+        for (const auto& t : r.body) {
+          if (t.kind == BodyTerm::Kind::Atom || placed.count(&t) || !all_bound(*t.expr, bound)) continue;
+          Step st;
+          st.kind = t.kind == BodyTerm::Kind::Assign ? Step::Kind::Assign : Step::Kind::Filter;
+          st.var = t.var;
+          st.expr = t.expr;
+          steps.push_back(std::move(st));
+          placed.insert(&t);
+          if (t.kind == BodyTerm::Kind::Assign) bound.insert(t.var);
+          changed = true;
+        }
+      }
+    };
+    place_terms();
+    while (!atoms.empty()) {
+      auto known = [&](const Atom* a) {
+        int n = 0;
+        for (const auto& arg : a->args) n += (arg->is_constant() || (arg->is_var() && bound.count(arg->text))) ? 1 : 0;
+        return n;
+      };
+      auto best = std::max_element(atoms.begin(), atoms.end(),
+                                   [&](const Atom* x, const Atom* y) { return known(x) < known(y); });
+      const Atom* a = *best;
+      atoms.erase(best);
+      steps.push_back(join(*a, bound));
+      place_terms();
+    }
+    return steps;
+  }
+
+  // Splits an atom's fields into lookups/checks on known values and bindings of new variables.
+  void field_bindings(const Atom& a, std::set<std::string>& bound, Step& st) {
+    if (a.at) {
+      if (a.at->is_var() && !bound.count(a.at->text)) {
+        st.bind_local = a.at->text;
+        bound.insert(a.at->text);
+      } else {
+        st.check_local = a.at;
+      }
+    }
+    std::set<std::string> fresh;
+    for (size_t i = 0; i < a.args.size(); ++i) {
+      const ExprPtr& arg = a.args[i];
+      int f = static_cast<int>(i);
+      if (arg->kind == ExprKind::Wildcard) continue;
+      if (arg->is_var() && !bound.count(arg->text)) {
+        st.binds.push_back({f, arg->text});
+        bound.insert(arg->text);
+        fresh.insert(arg->text);
+      } else {
+        st.checks.push_back({f, arg});
+      }
+    }
+    (void)fresh;
+  }
+
+  Step join(const Atom& a, std::set<std::string>& bound) {
+    Step st;
+    st.atom = &a;
+    // Fields known before this join (literals and already-bound variables).
+    std::vector<int> known;
+    for (size_t i = 0; i < a.args.size(); ++i) {
+      const ExprPtr& arg = a.args[i];
+      if (arg->is_constant() || (arg->is_var() && bound.count(arg->text))) known.push_back(static_cast<int>(i));
+    }
+    field_bindings(a, bound, st);
+    const PredInfo& p = cp_.preds.at(a.pred);
+    bool key_known = !p.keys.empty() &&
+                     std::all_of(p.keys.begin(), p.keys.end(), [&](int k) {
+                       return std::find(known.begin(), known.end(), k) != known.end();
+                     });
+    std::vector<int> lookup;
+    if (key_known) {
+      st.kind = Step::Kind::KeyLookup;
+      lookup = p.keys;
+    } else if (!known.empty()) {
+      st.kind = Step::Kind::IndexLookup;
+      lookup = known;
+      st.index = index_for(a.pred, known);
+    } else {
+      st.kind = Step::Kind::Scan;
+    }
+    // Fields used by the lookup need no separate check.
+    std::vector<FieldCheck> checks;
+    for (auto& c : st.checks) {
+      if (std::find(lookup.begin(), lookup.end(), c.field) != lookup.end()) {
+        st.lookup_fields.push_back(c.field);
+        st.lookup_values.push_back(c.value);
+      } else {
+        checks.push_back(c);
+      }
+    }
+    // Keep lookup values in the order of the key/index fields.
+    std::vector<int> fields;
+    std::vector<ExprPtr> values;
+    for (int f : lookup) {
+      auto it = std::find(st.lookup_fields.begin(), st.lookup_fields.end(), f);
+      fields.push_back(f);
+      values.push_back(st.lookup_values[it - st.lookup_fields.begin()]);
+    }
+    st.lookup_fields = fields;
+    st.lookup_values = values;
+    st.checks = checks;
+    return st;
+  }
+
+  int index_for(const std::string& pred, const std::vector<int>& fields) {
+    auto& list = plan_.indexes[pred];
+    auto it = std::find(list.begin(), list.end(), fields);
+    if (it != list.end()) return static_cast<int>(it - list.begin());
+    list.push_back(fields);
+    return static_cast<int>(list.size() - 1);
+  }
+
+  const CheckedProgram& cp_;
+  Plan plan_;
+};
+
+}  // namespace
+
+const Expr* head_aggregate(const Rule& r) {
+  for (const auto& a : r.head.args)
+    if (a->kind == ExprKind::Aggregate) return a.get();
+  return nullptr;
+}
+
+Plan plan_program(const CheckedProgram& program) { return Planner(program).run(); }
+
+}  // namespace mozc

@@ -1,0 +1,45 @@
+// One hash functor for every Mozlog value type, and for the tuples of them
+// that generated code uses as table keys and index keys.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "mosaic/addr.hpp"
+#include "mosaic/id.hpp"
+
+namespace mosaic {
+
+inline size_t hash_mix(size_t seed, size_t h) {
+  return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+}
+
+inline size_t hash_value(int64_t v) { return std::hash<int64_t>{}(v); }
+inline size_t hash_value(double v) { return std::hash<double>{}(v); }
+inline size_t hash_value(bool v) { return v ? 1 : 2; }
+inline size_t hash_value(const std::string& v) { return std::hash<std::string>{}(v); }
+inline size_t hash_value(const Id& v) { return v.hash(); }
+inline size_t hash_value(const Addr& v) { return v.hash(); }
+template <class T>
+size_t hash_value(const std::vector<T>& v) {
+  size_t seed = v.size();
+  for (const auto& x : v) seed = hash_mix(seed, hash_value(x));
+  return seed;
+}
+template <class... Ts>
+size_t hash_value(const std::tuple<Ts...>& t) {
+  size_t seed = 0;
+  std::apply([&](const auto&... x) { ((seed = hash_mix(seed, hash_value(x))), ...); }, t);
+  return seed;
+}
+
+struct Hash {
+  template <class T>
+  size_t operator()(const T& v) const { return hash_value(v); }
+};
+
+}  // namespace mosaic

@@ -1,0 +1,90 @@
+// The one header that generated node programs include.
+//
+// A compiled Mozlog program is a subclass of Program: typed structs, tables
+// and strands, all generated. The runtime library (Boost.Asio event loop, UDP
+// transport, timers, command line) drives it through this interface and offers
+// it the services of Runtime. Heavy headers stay inside the runtime library so
+// that each overlay compiles in seconds.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mosaic/addr.hpp"
+#include "mosaic/aggregate.hpp"
+#include "mosaic/codec.hpp"
+#include "mosaic/hash.hpp"
+#include "mosaic/id.hpp"
+#include "mosaic/literal.hpp"
+#include "mosaic/table.hpp"
+#include "mosaic/value.hpp"
+
+namespace mosaic {
+
+enum class LogLevel { Error = 0, Warn = 1, Info = 2, Debug = 3 };
+bool log_enabled(LogLevel level);
+void log(LogLevel level, std::string_view message);
+
+// Tuple messages as generated code encodes them: [op:u8][predicate:bytes][tagged fields...].
+// The runtime frames them (sequence numbers, acks) and never looks inside.
+enum class Op : uint8_t { Insert = 1, Delete = 2 };
+
+// What a node offers its program.
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+  virtual const Addr& local_addr() const = 0;
+  // Seconds on the node's monotonic clock; lifetimes are measured with it.
+  virtual double now() const = 0;
+  // Sends one tuple message to another node: reliably (acknowledged and
+  // retransmitted, duplicates suppressed) unless `best_effort`.
+  virtual void send(const Addr& dest, std::string message, bool best_effort) = 0;
+};
+
+struct PeriodicSpec {
+  double period;  // seconds
+  int64_t count;  // number of firings; 0 = forever
+};
+
+class Program {
+ public:
+  virtual ~Program() = default;
+
+  virtual const char* name() const = 0;
+  void attach(Runtime& rt) { rt_ = &rt; }
+
+  // One timer per distinct periodic(E, T[, C]) the rules use.
+  virtual std::vector<PeriodicSpec> periodics() const = 0;
+  virtual void fire_periodic(size_t timer, int64_t event_id) = 0;
+
+  // Inserts the ground facts written in the program itself.
+  virtual void start() = 0;
+  // Inserts a fact from a --facts file as if derived here (sent on if located
+  // elsewhere). Returns "" or an error message.
+  virtual std::string insert_fact(const std::string& predicate, const std::vector<Value>& args) = 0;
+  // Decodes a tuple message from the network and queues it. Returns false, and
+  // changes nothing, when the message is malformed.
+  virtual bool receive(std::string_view message) = 0;
+
+  // Processes at most `budget` queued tuples; returns whether work remains.
+  virtual bool run(size_t budget) = 0;
+  // Removes rows whose lifetime has ended (and lets rules see the deletions).
+  virtual void expire() = 0;
+  virtual void dump(JsonSink& sink) const = 0;
+
+  uint64_t derivations() const { return derivations_; }
+
+ protected:
+  Runtime* rt_ = nullptr;
+  uint64_t derivations_ = 0;  // head tuples produced by strands
+};
+
+// The main() of every node binary: parses the node command line, runs the
+// event loop, writes dumps. Returns the process exit status.
+int node_main(int argc, char** argv, std::unique_ptr<Program> program);
+
+}  // namespace mosaic

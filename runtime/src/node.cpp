@@ -1,0 +1,170 @@
+#include "node.hpp"
+
+#include <boost/asio/post.hpp>
+#include <exception>
+
+namespace mosaic {
+
+namespace {
+constexpr size_t kRunBudget = 4096;        // tuples per slice of Program::run
+constexpr double kExpiryPeriod = 0.1;      // seconds between Program::expire calls
+constexpr double kRetransmitPeriod = 0.05; // granularity of the retransmission schedule
+constexpr double kMinPeriod = 0.001;       // a periodic() faster than this would starve the loop
+}  // namespace
+
+Node::Node(boost::asio::io_context& io, Program& program, NodeConfig config, uint64_t incarnation)
+    : io_(io),
+      program_(program),
+      config_(config),
+      started_at_(std::chrono::steady_clock::now()),
+      transport_(io),
+      channel_(incarnation, ReliableChannel::Config{config.retransmit}),
+      drop_rng_(config.drop_seed),
+      drop_(config.drop_rate) {}
+
+bool Node::bind(std::string& error) { return transport_.open(config_.addr, error); }
+
+void Node::start() {
+  running_ = true;
+  transport_.start([this](const Addr& from, std::string_view datagram) { on_datagram(from, datagram); });
+  std::vector<PeriodicSpec> periodics = program_.periodics();
+  for (size_t i = 0; i < periodics.size(); ++i) {
+    double period = periodics[i].period;
+    if (!(period >= kMinPeriod)) {
+      log(LogLevel::Warn, "periodic timer " + std::to_string(i) + " has period " + std::to_string(period) +
+                              " s; using " + std::to_string(kMinPeriod) + " s");
+      period = kMinPeriod;
+    }
+    add_timer(period, periodics[i].count, [this, i] {
+      program_.fire_periodic(i, next_event_id_++);
+      schedule_run();
+    });
+  }
+  add_timer(kExpiryPeriod, 0, [this] {
+    program_.expire();
+    schedule_run();
+  });
+  add_timer(kRetransmitPeriod, 0, [this] {
+    channel_.poll(now(), [this](const Addr& dest, const std::string& frame) { transmit(dest, frame); });
+    stop_if_idle();  // giving up the last outstanding message may leave the node idle
+  });
+  schedule_run();
+}
+
+void Node::stop() {
+  if (!running_) return;
+  running_ = false;
+  for (auto& timer : timers_) timer->cancel();
+  transport_.close();
+  io_.stop();
+}
+
+double Node::now() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
+}
+
+void Node::send(const Addr& dest, std::string message, bool best_effort) {
+  if (dest.kind() != Addr::Kind::Ip) {
+    log(LogLevel::Warn, "dropped a message to an address that is not IP:port");
+    return;
+  }
+  if (message.empty() || message.size() > kMaxDatagram - kFrameHeaderSize) {
+    log(LogLevel::Error, "dropped a message of " + std::to_string(message.size()) + " bytes to " + dest.to_string() +
+                             ": it does not fit in one datagram");
+    return;
+  }
+  std::string frame = best_effort ? channel_.best_effort_frame(message) : channel_.reliable_frame(dest, message, now());
+  transmit(dest, frame);
+}
+
+NodeStats Node::stats() const {
+  NodeStats s;
+  s.addr = config_.addr.to_string();
+  s.received = received_;
+  s.sent = sent_;
+  s.malformed = malformed_;
+  s.filtered = filtered_;
+  s.retransmits = channel_.retransmits();
+  s.duplicates = channel_.duplicates();
+  s.gave_up = channel_.gave_up();
+  s.outstanding = channel_.outstanding();
+  s.derivations = program_.derivations();
+  s.uptime_s = now();
+  return s;
+}
+
+void Node::on_datagram(const Addr& from, std::string_view datagram) {
+  ++received_;
+  std::optional<Frame> frame = decode_frame(datagram);
+  if (!frame) {
+    ++malformed_;
+    return;
+  }
+  if (config_.drop_rate > 0 && drop_(drop_rng_)) {
+    ++filtered_;
+    return;
+  }
+  switch (frame->kind) {
+    case FrameKind::Ack:
+      channel_.on_ack(from, *frame);
+      stop_if_idle();
+      return;
+    case FrameKind::Reliable: {
+      ReliableChannel::Receipt receipt = channel_.on_reliable(from, *frame);
+      transmit(from, receipt.ack);
+      if (receipt.deliver) deliver(frame->payload);
+      return;
+    }
+    case FrameKind::BestEffort:
+      deliver(frame->payload);
+      return;
+  }
+}
+
+void Node::deliver(std::string_view payload) {
+  bool accepted = false;
+  try {
+    accepted = program_.receive(payload);
+  } catch (const std::exception& e) {
+    // Input from the network must never bring the node down.
+    log(LogLevel::Debug, std::string("receive threw: ") + e.what());
+  }
+  if (!accepted) {
+    ++malformed_;
+    return;
+  }
+  schedule_run();
+}
+
+void Node::transmit(const Addr& dest, std::string_view frame) {
+  if (transport_.send(dest, frame)) ++sent_;
+}
+
+void Node::schedule_run() {
+  if (run_queued_ || !running_) return;
+  run_queued_ = true;
+  boost::asio::post(io_, [this] { run_slice(); });
+}
+
+void Node::run_slice() {
+  run_queued_ = false;
+  if (!running_) return;
+  if (program_.run(kRunBudget)) {
+    schedule_run();  // behind whatever else is ready, so datagrams and timers get their turn
+  } else {
+    stop_if_idle();
+  }
+}
+
+void Node::stop_if_idle() {
+  if (!config_.until_idle || !running_ || run_queued_ || channel_.outstanding() > 0) return;
+  idle_after_ = now();
+  stop();
+}
+
+void Node::add_timer(double period, int64_t count, std::function<void()> tick) {
+  timers_.push_back(std::make_unique<RepeatingTimer>(io_, period, count, std::move(tick)));
+  timers_.back()->start();
+}
+
+}  // namespace mosaic

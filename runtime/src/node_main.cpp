@@ -1,0 +1,142 @@
+// The main() of every node binary (see node_options.hpp for the command line).
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <iostream>
+
+#include "atomic_file.hpp"
+#include "facts_file.hpp"
+#include "json_dump.hpp"
+#include "log_control.hpp"
+#include "mosaic/program.hpp"
+#include "node.hpp"
+#include "node_options.hpp"
+#include "process_rng.hpp"
+
+namespace mosaic {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Writes --dump and --stats; returns false if either could not be written.
+bool write_outputs(const NodeOptions& options, const Program& program, const Node& node) {
+  bool ok = true;
+  std::string error;
+  if (!options.dump_file.empty()) {
+    JsonDump dump;
+    program.dump(dump);
+    if (!write_file_atomically(options.dump_file, dump.text(), error)) {
+      log(LogLevel::Error, error);
+      ok = false;
+    }
+  }
+  if (!options.stats_file.empty() && !write_file_atomically(options.stats_file, node.stats().to_json(), error)) {
+    log(LogLevel::Error, error);
+    ok = false;
+  }
+  return ok;
+}
+
+int run_node(const NodeOptions& options, Program& program) {
+  set_log_level(options.log_level);
+  set_log_origin(options.addr.to_string());
+
+  // Signals first, so that an early SIGTERM or SIGUSR1 waits for the loop instead of killing the process.
+  asio::io_context io;
+  asio::signal_set stop_signals(io, SIGINT, SIGTERM);
+  asio::signal_set dump_signal(io, SIGUSR1);
+
+  std::vector<Fact> facts;
+  if (!options.facts_file.empty()) {
+    if (std::string error = read_facts_file(options.facts_file, facts); !error.empty()) {
+      std::cerr << error << "\n";
+      return 1;
+    }
+  }
+
+  uint64_t seed = options.seed.value_or(unpredictable_seed());
+  seed_process_rng(seed);
+  NodeConfig config;
+  config.addr = options.addr;
+  config.drop_rate = options.drop_rate;
+  config.drop_seed = seed ^ 0x5bd1e9955bd1e995ULL;  // its own stream, apart from f_rand's
+  config.retransmit.retry_for = options.retry_for;
+  config.until_idle = options.until_idle;
+  // The incarnation ignores --seed: a restarted node must look new even with the same seed.
+  Node node(io, program, config, unpredictable_seed());
+  if (std::string error; !node.bind(error)) {
+    std::cerr << "error: cannot bind " << options.addr.to_string() << ": " << error << "\n";
+    return 1;
+  }
+
+  program.attach(node);
+  program.start();
+  if (std::string error = insert_facts(options.facts_file, facts, program); !error.empty()) {
+    std::cerr << error << "\n";
+    return 1;
+  }
+
+  stop_signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (!ec) node.stop();
+  });
+  std::function<void()> await_dump_signal = [&] {
+    dump_signal.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      write_outputs(options, program, node);
+      await_dump_signal();
+    });
+  };
+  await_dump_signal();
+  asio::steady_timer run_for(io);
+  if (options.run_for) {
+    run_for.expires_after(std::chrono::duration_cast<asio::steady_timer::duration>(
+        std::chrono::duration<double>(*options.run_for)));
+    run_for.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) node.stop();
+    });
+  }
+
+  log(LogLevel::Info, std::string("running ") + program.name() + " on " + options.addr.to_string());
+  node.start();
+  io.run();
+
+  if (auto idle = node.idle_after()) {
+    std::printf("idle after %.3f s, %llu derivations\n", *idle,
+                static_cast<unsigned long long>(program.derivations()));
+    std::fflush(stdout);
+  }
+  return write_outputs(options, program, node) ? 0 : 1;
+}
+
+}  // namespace
+
+int node_main(int argc, char** argv, std::unique_ptr<Program> program) {
+  std::string name = argc > 0 && argv[0] ? argv[0] : "node";
+  if (size_t slash = name.rfind('/'); slash != std::string::npos) name = name.substr(slash + 1);
+  ParsedNodeOptions parsed = parse_node_options(argc, argv);
+  if (parsed.options.help) {
+    std::cout << node_usage(name);
+    return 0;
+  }
+  if (!parsed.error.empty()) {
+    std::cerr << name << ": " << parsed.error << "\n" << node_usage(name);
+    return 2;
+  }
+  if (!program) {
+    std::cerr << name << ": error: no program to run\n";
+    return 1;
+  }
+  try {
+    return run_node(parsed.options, *program);
+  } catch (const std::exception& e) {
+    std::cerr << name << ": error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace mosaic

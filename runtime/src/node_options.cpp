@@ -1,0 +1,139 @@
+#include "node_options.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <map>
+
+#include "log_control.hpp"
+
+namespace mosaic {
+
+namespace {
+
+std::optional<double> parse_seconds(std::string_view text) {
+  double v;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v) || v < 0) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<uint64_t> parse_unsigned(std::string_view text) {
+  uint64_t v;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+// Stores an option's value; returns "" or what is wrong with the value.
+using Setter = std::function<std::string(NodeOptions&, std::string_view)>;
+
+const std::map<std::string_view, Setter>& options_with_values() {
+  static const std::map<std::string_view, Setter> table = {
+      {"--addr",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         auto addr = Addr::parse(v);
+         if (!addr) return "expects IP:PORT (a.b.c.d:port or localhost:port)";
+         o.addr = *addr;
+         return "";
+       }},
+      {"--facts", [](NodeOptions& o, std::string_view v) { o.facts_file = v; return std::string(); }},
+      {"--dump", [](NodeOptions& o, std::string_view v) { o.dump_file = v; return std::string(); }},
+      {"--stats", [](NodeOptions& o, std::string_view v) { o.stats_file = v; return std::string(); }},
+      {"--run-for",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         o.run_for = parse_seconds(v);
+         return o.run_for ? "" : "expects a number of seconds";
+       }},
+      {"--retry-for",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         auto s = parse_seconds(v);
+         if (!s) return "expects a number of seconds";
+         o.retry_for = *s;
+         return "";
+       }},
+      {"--drop-rate",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         auto p = parse_seconds(v);
+         if (!p || *p > 1) return "expects a fraction between 0 and 1";
+         o.drop_rate = *p;
+         return "";
+       }},
+      {"--seed",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         o.seed = parse_unsigned(v);
+         return o.seed ? "" : "expects a non-negative integer";
+       }},
+      {"--log-level",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         auto level = log_level_named(v);
+         if (!level) return "expects error, warn, info or debug";
+         o.log_level = *level;
+         return "";
+       }},
+  };
+  return table;
+}
+
+}  // namespace
+
+ParsedNodeOptions parse_node_options(int argc, const char* const* argv) {
+  ParsedNodeOptions out;
+  bool have_addr = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      out.options.help = true;
+      return out;
+    }
+    if (arg == "--until-idle") {
+      out.options.until_idle = true;
+      continue;
+    }
+    std::string_view name = arg.substr(0, arg.find('='));
+    auto option = options_with_values().find(name);
+    if (option == options_with_values().end()) {
+      out.error = "unknown argument '" + std::string(arg) + "'";
+      return out;
+    }
+    std::string_view value;
+    if (name.size() < arg.size()) {
+      value = arg.substr(name.size() + 1);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      out.error = std::string(name) + " needs a value";
+      return out;
+    }
+    if (std::string problem = option->second(out.options, value); !problem.empty()) {
+      out.error = std::string(name) + " " + problem + ", not '" + std::string(value) + "'";
+      return out;
+    }
+    if (name == "--addr") have_addr = true;
+  }
+  if (!have_addr) out.error = "--addr is required";
+  return out;
+}
+
+std::string node_usage(std::string_view program) {
+  return "usage: " + std::string(program) +
+         " --addr HOST:PORT [options]\n"
+         "\n"
+         "Runs one node of a compiled Mozlog program.\n"
+         "\n"
+         "  --addr HOST:PORT      UDP address to listen on and to be known by (required)\n"
+         "  --facts FILE          ground facts to insert at startup, in Mozlog syntax\n"
+         "  --run-for SECONDS     stop after this long (default: run until SIGINT/SIGTERM)\n"
+         "  --dump FILE.json      write every materialized table here on stop and on SIGUSR1\n"
+         "  --stats FILE.json     write network and evaluation counters here on stop and on SIGUSR1\n"
+         "  --drop-rate P         drop this fraction of incoming datagrams (testing)\n"
+         "  --seed N              seed the random functions and --drop-rate\n"
+         "  --retry-for SECONDS   give up a reliable message unacknowledged this long (default 30)\n"
+         "  --log-level LEVEL     error, warn (default), info or debug\n"
+         "  --until-idle          stop once there is no work and nothing awaits an ack\n"
+         "  --help                show this message\n";
+}
+
+}  // namespace mosaic

@@ -1,0 +1,25 @@
+// The counters a node reports with --stats (and on SIGUSR1).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mosaic {
+
+struct NodeStats {
+  std::string addr;
+  uint64_t received = 0;     // datagrams read from the socket, whatever became of them
+  uint64_t sent = 0;         // datagrams written: data, retransmissions and acks
+  uint64_t malformed = 0;    // frames or tuple messages that failed to decode
+  uint64_t filtered = 0;     // datagrams dropped on purpose by --drop-rate
+  uint64_t retransmits = 0;
+  uint64_t duplicates = 0;   // reliable data that arrived again and was not delivered
+  uint64_t gave_up = 0;      // reliable messages never acknowledged within --retry-for
+  uint64_t outstanding = 0;  // reliable messages awaiting an ack now
+  uint64_t derivations = 0;  // Program::derivations()
+  double uptime_s = 0;
+
+  std::string to_json() const;
+};
+
+}  // namespace mosaic

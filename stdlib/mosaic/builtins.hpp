@@ -1,0 +1,111 @@
+// Built-in functions of Mozlog, as ordinary C++ declarations.
+// Generated code calls them directly; mozc's table of built-in signatures
+// (mozc/check/builtins.cpp) mirrors this header.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mosaic/addr.hpp"
+#include "mosaic/id.hpp"
+#include "mosaic/literal.hpp"
+
+namespace mosaic::builtins {
+
+// Time and randomness.
+double f_now();      // wall-clock seconds since the epoch
+int64_t f_rand();    // uniform non-negative 63-bit integer
+double f_drand();    // uniform in [0, 1)
+Id f_randID();       // uniform 160-bit id
+bool f_coinFlip(double p);  // true with probability p
+
+// Hashing: SHA-1 of the value's text (a string's characters, an address's "IP:port").
+Id sha1_of(std::string_view text);
+inline std::string text_of(const std::string& v) { return v; }
+inline std::string text_of(const Addr& v) { return v.to_string(); }
+template <class T>
+std::string text_of(const T& v) { return to_literal(v); }
+template <class T>
+Id f_sha1(const T& v) { return sha1_of(text_of(v)); }
+template <class T>
+std::string f_tostr(const T& v) { return text_of(v); }
+
+// Numbers.
+inline double f_float(int64_t v) { return static_cast<double>(v); }
+inline int64_t f_int(double v) { return static_cast<int64_t>(v); }
+template <class T>
+T f_min(const T& a, const T& b) { return b < a ? b : a; }
+template <class T>
+T f_max(const T& a, const T& b) { return a < b ? b : a; }
+
+// Lists (values, never shared: every function returns a new list).
+template <class T>
+std::vector<T> f_cons(const T& head, const std::vector<T>& tail) {
+  std::vector<T> out;
+  out.reserve(tail.size() + 1);
+  out.push_back(head);
+  out.insert(out.end(), tail.begin(), tail.end());
+  return out;
+}
+template <class T>
+std::vector<T> f_append(const std::vector<T>& list, const T& last) {
+  std::vector<T> out = list;
+  out.push_back(last);
+  return out;
+}
+template <class T>
+std::vector<T> f_concat(const std::vector<T>& a, const std::vector<T>& b) {
+  std::vector<T> out = a;
+  out.insert(out.end(), b.begin(), b.end());
+  return out;
+}
+template <class T>
+bool f_member(const std::vector<T>& list, const T& x) { return std::find(list.begin(), list.end(), x) != list.end(); }
+template <class T>
+int64_t f_size(const std::vector<T>& list) { return static_cast<int64_t>(list.size()); }
+// The first/last element of an empty list is the type's zero value.
+template <class T>
+T f_car(const std::vector<T>& list) { return list.empty() ? T{} : list.front(); }
+template <class T>
+std::vector<T> f_cdr(const std::vector<T>& list) { return list.empty() ? list : std::vector<T>(list.begin() + 1, list.end()); }
+template <class T>
+T f_last(const std::vector<T>& list) { return list.empty() ? T{} : list.back(); }
+template <class T>
+std::vector<T> f_removeLast(const std::vector<T>& list) { return list.empty() ? list : std::vector<T>(list.begin(), list.end() - 1); }
+
+// Ring intervals (`K in (N, S]` and the other bracket forms). When N == S the
+// half-open and closed forms cover the whole ring and (N, N) all but N, as Chord needs.
+template <class T>
+bool in_interval(const T& k, const T& lo, const T& hi, bool lo_closed, bool hi_closed) {
+  if (lo == hi) return (lo_closed || hi_closed) ? true : !(k == lo);
+  bool above_lo = lo_closed ? !(k < lo) : lo < k;
+  bool below_hi = hi_closed ? !(hi < k) : k < hi;
+  return lo < hi ? (above_lo && below_hi) : (above_lo || below_hi);
+}
+
+}  // namespace mosaic::builtins
+
+namespace mosaic::builtins {
+
+// Integer operators as generated code uses them: two's-complement wrapping,
+// and no traps (x / 0 and x % 0 are 0), so no input can crash a node.
+inline int64_t op_add(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b)); }
+inline int64_t op_sub(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b)); }
+inline int64_t op_mul(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b)); }
+inline int64_t op_neg(int64_t a) { return op_sub(0, a); }
+inline int64_t op_div(int64_t a, int64_t b) {
+  if (b == 0) return 0;
+  if (b == -1) return op_neg(a);
+  return a / b;
+}
+inline int64_t op_mod(int64_t a, int64_t b) {
+  if (b == 0 || b == -1) return 0;
+  return a % b;
+}
+inline int64_t op_shl(int64_t a, int64_t n) { return n < 0 || n >= 64 ? 0 : static_cast<int64_t>(static_cast<uint64_t>(a) << n); }
+inline int64_t op_shr(int64_t a, int64_t n) { return n < 0 || n >= 64 ? (a < 0 ? -1 : 0) : a >> n; }
+
+}  // namespace mosaic::builtins
