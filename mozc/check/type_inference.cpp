@@ -32,6 +32,11 @@ class Inference {
         fields.push_back(i < p.types.size() ? solver_.from(p.types[i]) : solver_.fresh());
     }
     for (auto& r : cx_.program.rules) rule(r);
+    // A value only ever computed with or compared, like an unsuffixed literal,
+    // defaults to int (costs that come only from facts, for example).
+    for (const auto& c : checks_)
+      if (solver_.kind(c.type) == TypeKind::Unknown && c.allowed.count(TypeKind::Int))
+        solver_.unify(c.type, solver_.make(TypeKind::Int));
     for (const auto& c : checks_) {
       TypeKind k = solver_.kind(c.type);
       if (k != TypeKind::Unknown && !c.allowed.count(k))
@@ -254,6 +259,7 @@ class Inference {
         p.types.push_back(ty);
       }
     }
+    if (cx_.diags.has_errors()) return;  // an untyped field explains its expressions
     for (auto& [e, t] : all_exprs_) {
       if (!e->type.known() && e->kind != ExprKind::Wildcard)
         cx_.diags.error(e->loc, "cannot infer the type of this expression");
