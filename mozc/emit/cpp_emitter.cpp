@@ -1,6 +1,7 @@
 #include "emit/cpp_emitter.hpp"
 
 #include <cctype>
+#include <set>
 #include <sstream>
 
 #include "ast/printer.hpp"
@@ -327,6 +328,31 @@ class CppEmitter {
   }
 
   // ---- strands ----
+  static void collect_vars(const Expr& e, std::set<std::string>& out) {
+    if (e.kind == ExprKind::Var) out.insert(e.text);
+    for (const auto& a : e.args) collect_vars(*a, out);
+  }
+  // Variables the strand reads after binding them; others are not bound at all.
+  void compute_needed(const Strand& s) {
+    needed_.clear();
+    for (const auto& c : s.trigger_checks) collect_vars(*c.value, needed_);
+    if (s.trigger_check_local) collect_vars(*s.trigger_check_local, needed_);
+    for (const auto& st : s.steps) {
+      for (const auto& v : st.lookup_values) collect_vars(*v, needed_);
+      for (const auto& c : st.checks) collect_vars(*c.value, needed_);
+      if (st.check_local) collect_vars(*st.check_local, needed_);
+      if (st.expr) collect_vars(*st.expr, needed_);
+    }
+    const Rule& r = *s.rule;
+    if (s.mode == StrandMode::AggregateGroups) {
+      for (const auto& v : aggregate_of(r)->group_vars) needed_.insert(v);
+      return;
+    }
+    if (r.head.at) collect_vars(*r.head.at, needed_);
+    for (const auto& a : r.head.args) collect_vars(*a, needed_);
+  }
+  bool needed(const std::string& var) const { return needed_.count(var) > 0; }
+
   void rule_comment(const Rule& r) {
     w_.line("");
     w_.line("// rule " + r.name + " @ " + r.origin + (r.derived_from.empty() ? "" : " (localized from rule " + r.derived_from + ")"));
@@ -347,24 +373,35 @@ class CppEmitter {
 
   void strand(const Strand& s) {
     const Rule& r = *s.rule;
+    compute_needed(s);
     rule_comment(r);
     w_.line("// strand " + s.id + ": triggered by " + s.trigger->pred + ", " + mode_name(s.mode));
     if (s.timer >= 0) w_.open("void strand_" + s.id + "(int64_t trigger_event) {");
     else w_.open("void strand_" + s.id + "(const " + T(s.trigger->pred) + "& d) {");
-    if (s.timer >= 0 && !s.trigger_binds.empty())
+    if (s.timer >= 0 && !s.trigger_binds.empty() && needed(s.trigger_binds[0].var))
       w_.line("const int64_t " + cpp_var(s.trigger_binds[0].var) + " = trigger_event;");
     else if (s.timer >= 0) w_.line("(void)trigger_event;");
-    if (!s.trigger_bind_local.empty()) w_.line("const Addr& " + cpp_var(s.trigger_bind_local) + " = rt_->local_addr();");
+    if (!s.trigger_bind_local.empty() && needed(s.trigger_bind_local)) w_.line("const Addr& " + cpp_var(s.trigger_bind_local) + " = rt_->local_addr();");
     if (s.timer < 0) {
-      for (const auto& b : s.trigger_binds) w_.line("const auto& " + cpp_var(b.var) + " = d." + field(b.field) + ";");
+      bool uses_d = !s.trigger_checks.empty();
+      for (const auto& b : s.trigger_binds) {
+        if (!needed(b.var)) continue;
+        w_.line("const auto& " + cpp_var(b.var) + " = d." + field(b.field) + ";");
+        uses_d = true;
+      }
       for (const auto& c : s.trigger_checks)
         w_.line("if (!(d." + field(c.field) + " == " + exprs_.emit(*c.value) + ")) return;");
       if (s.trigger_check_local) w_.line("if (!(" + exprs_.emit(*s.trigger_check_local) + " == rt_->local_addr())) return;");
-      if (s.trigger_binds.empty() && s.trigger_checks.empty()) w_.line("(void)d;");
+      if (!uses_d) w_.line("(void)d;");
     }
     const Expr* agg = head_aggregate(r);
     if (s.mode == StrandMode::AggregateGroups) {
-      AggregatePlan const* ap = aggregate_of(r);
+      const AggregatePlan* ap = aggregate_of(r);
+      if (s.steps.empty()) {  // the trigger alone names the one group it touches
+        w_.line("agg_" + ap->id + "(" + group_values(*ap) + ");");
+        w_.close("}");
+        return;
+      }
       w_.line("std::vector<" + group_tuple_type(*ap) + "> groups;");
       int depth = steps(s.steps);
       w_.line("groups.emplace_back(" + group_values(*ap) + ");");
@@ -412,6 +449,7 @@ class CppEmitter {
     for (const auto& st : list) {
       switch (st.kind) {
         case Step::Kind::Assign:
+          if (!needed(st.var)) break;  // nothing reads it
           w_.line("const auto " + cpp_var(st.var) + " = " + exprs_.emit(*st.expr) + ";");
           break;
         case Step::Kind::Filter:
@@ -447,8 +485,14 @@ class CppEmitter {
         w_.line("const " + T(pred) + "& " + row + " = entry_" + row + ".row;");
         break;
     }
-    if (!st.bind_local.empty()) w_.line("const Addr& " + cpp_var(st.bind_local) + " = rt_->local_addr();");
-    for (const auto& b : st.binds) w_.line("const auto& " + cpp_var(b.var) + " = " + row + "." + field(b.field) + ";");
+    if (!st.bind_local.empty() && needed(st.bind_local))
+      w_.line("const Addr& " + cpp_var(st.bind_local) + " = rt_->local_addr();");
+    bool uses_row = false;
+    for (const auto& b : st.binds) {
+      if (!needed(b.var)) continue;
+      w_.line("const auto& " + cpp_var(b.var) + " = " + row + "." + field(b.field) + ";");
+      uses_row = true;
+    }
     std::string cond;
     for (const auto& c : st.checks) cond += (cond.empty() ? "" : " && ") + row + "." + field(c.field) + " == " + exprs_.emit(*c.value);
     if (st.check_local) cond += (cond.empty() ? "" : " && ") + exprs_.emit(*st.check_local) + " == rt_->local_addr()";
@@ -456,7 +500,7 @@ class CppEmitter {
       w_.open("if (" + cond + ") {");
       ++depth;
     }
-    if (st.binds.empty() && cond.empty()) w_.line("(void)" + row + ";");
+    if (!uses_row && st.checks.empty()) w_.line("(void)" + row + ";");
     return depth;
   }
 
@@ -526,6 +570,14 @@ class CppEmitter {
       params += (params.empty() ? "" : ", ") + std::string("const ") + cpp_type(r.var_types.at(v)) + "& " + cpp_var(v);
     w_.open("void agg_" + a.id + "(" + params + ") {");
     w_.line("Acc<" + cpp_type(agg_arg_type(r, agg)) + "> acc;");
+    needed_.clear();
+    collect_vars(agg, needed_);
+    for (const auto& st : a.steps) {
+      for (const auto& v : st.lookup_values) collect_vars(*v, needed_);
+      for (const auto& c : st.checks) collect_vars(*c.value, needed_);
+      if (st.check_local) collect_vars(*st.check_local, needed_);
+      if (st.expr) collect_vars(*st.expr, needed_);
+    }
     int depth = steps(a.steps);
     w_.line("acc.add(" + agg_arg(agg) + ");");
     close_steps(depth);
@@ -570,6 +622,7 @@ class CppEmitter {
   ExprEmitter exprs_;
   CppWriter w_;
   int row_counter_ = 0;
+  std::set<std::string> needed_;
 };
 
 }  // namespace
