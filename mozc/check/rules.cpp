@@ -2,6 +2,7 @@
 // safety (every variable the head or a computation uses is bound by the
 // body), facts are ground, aggregates sit in heads, at most one event per body,
 // delete rules name tables.
+#include <map>
 #include <set>
 
 #include "check/check_context.hpp"
@@ -157,7 +158,15 @@ class RuleChecker {
 }  // namespace
 
 void check_rules(CheckContext& cx) {
-  for (auto& r : cx.program.rules) RuleChecker(cx, r).run();
+  std::map<std::string, Loc> names;
+  for (auto& r : cx.program.rules) {
+    auto [it, fresh] = names.try_emplace(r.name, r.loc);
+    if (!fresh) {
+      cx.diags.error(r.loc, "rule name '" + r.name + "' is used twice");
+      cx.diags.note(it->second, "first used here");
+    }
+    RuleChecker(cx, r).run();
+  }
 }
 
 }  // namespace mozc

@@ -212,7 +212,7 @@ class CppEmitter {
     w_.line("switch (pred) {");
     for (const auto& [name, p] : cp_.preds) {
       std::string id = cpp_ident(name);
-      w_.open("  case P::" + id + ": {");
+      w_.open("  case P::p_" + id + ": {");
       w_.line(T(name) + " t = std::move(q_" + id + "_.front());");
       w_.line("q_" + id + "_.pop_front();");
       if (p.materialized) w_.line("if (op == Op::Insert) insert_" + id + "(t); else delete_" + id + "(t);");
@@ -256,7 +256,7 @@ class CppEmitter {
 
   void members() {
     std::string preds;
-    for (const auto& [name, p] : cp_.preds) preds += (preds.empty() ? "" : ", ") + cpp_ident(name);
+    for (const auto& [name, p] : cp_.preds) preds += (preds.empty() ? "" : ", ") + std::string("p_") + cpp_ident(name);
     w_.line("enum class P : uint16_t { " + preds + " };");
     w_.line("std::deque<std::pair<P, Op>> queue_;  // the Mux: local tuples awaiting their strands");
     for (const auto& [name, p] : cp_.preds) {
@@ -278,7 +278,7 @@ class CppEmitter {
     std::string id = cpp_ident(p.name), t = T(p.name);
     w_.line("");
     w_.line("// ---- " + p.name + " ----");
-    w_.line("void enqueue_" + id + "(" + t + "&& t, Op op) { q_" + id + "_.push_back(std::move(t)); queue_.emplace_back(P::" + id + ", op); }");
+    w_.line("void enqueue_" + id + "(" + t + "&& t, Op op) { q_" + id + "_.push_back(std::move(t)); queue_.emplace_back(P::p_" + id + ", op); }");
     w_.open("void send_" + id + "(const Addr& dest, const " + t + "& t, Op op) {");
     w_.line("Writer w;");
     w_.line("w.u8(uint8_t(op));");
