@@ -10,6 +10,15 @@ constexpr size_t kRunBudget = 4096;        // tuples per slice of Program::run
 constexpr double kExpiryPeriod = 0.1;      // seconds between Program::expire calls
 constexpr double kRetransmitPeriod = 0.05; // granularity of the retransmission schedule
 constexpr double kMinPeriod = 0.001;       // a periodic() faster than this would starve the loop
+
+ReliableChannel::Config channel_config(const RetransmitPolicy& retransmit) {
+  ReliableChannel::Config c;
+  c.retransmit = retransmit;
+  // Peers are assumed to run with the same --retry-for; the margin covers
+  // timer granularity and transit time.
+  c.duplicates.gap_timeout = retransmit.retry_for + 2;
+  return c;
+}
 }  // namespace
 
 Node::Node(boost::asio::io_context& io, Program& program, NodeConfig config, uint64_t incarnation)
@@ -18,7 +27,7 @@ Node::Node(boost::asio::io_context& io, Program& program, NodeConfig config, uin
       config_(config),
       started_at_(std::chrono::steady_clock::now()),
       transport_(io),
-      channel_(incarnation, ReliableChannel::Config{config.retransmit}),
+      channel_(incarnation, channel_config(config.retransmit)),
       drop_rng_(config.drop_seed),
       drop_(config.drop_rate) {}
 
@@ -45,7 +54,7 @@ void Node::start() {
     schedule_run();
   });
   add_timer(kRetransmitPeriod, 0, [this] {
-    channel_.poll(now(), [this](const Addr& dest, const std::string& frame) { transmit(dest, frame); });
+    channel_.poll(now(), transmitter());
     stop_if_idle();  // giving up the last outstanding message may leave the node idle
   });
   schedule_run();
@@ -73,8 +82,11 @@ void Node::send(const Addr& dest, std::string message, bool best_effort) {
                              ": it does not fit in one datagram");
     return;
   }
-  std::string frame = best_effort ? channel_.best_effort_frame(message) : channel_.reliable_frame(dest, message, now());
-  transmit(dest, frame);
+  if (best_effort) {
+    transmit(dest, channel_.best_effort_frame(message));
+  } else {
+    channel_.send_reliable(dest, message, now(), transmitter());
+  }
 }
 
 NodeStats Node::stats() const {
@@ -98,6 +110,10 @@ void Node::on_datagram(const Addr& from, std::string_view datagram) {
   std::optional<Frame> frame = decode_frame(datagram);
   if (!frame) {
     ++malformed_;
+    if (log_enabled(LogLevel::Debug)) {
+      log(LogLevel::Debug, "dropped a malformed datagram of " + std::to_string(datagram.size()) + " bytes from " +
+                               from.to_string());
+    }
     return;
   }
   if (config_.drop_rate > 0 && drop_(drop_rng_)) {
@@ -106,12 +122,12 @@ void Node::on_datagram(const Addr& from, std::string_view datagram) {
   }
   switch (frame->kind) {
     case FrameKind::Ack:
-      channel_.on_ack(from, *frame);
+      channel_.on_ack(from, *frame, now(), transmitter());
       stop_if_idle();
       return;
     case FrameKind::Reliable: {
-      ReliableChannel::Receipt receipt = channel_.on_reliable(from, *frame);
-      transmit(from, receipt.ack);
+      ReliableChannel::Receipt receipt = channel_.on_reliable(from, *frame, now());
+      if (!receipt.ack.empty()) transmit(from, receipt.ack);
       if (receipt.deliver) deliver(frame->payload);
       return;
     }
@@ -131,6 +147,7 @@ void Node::deliver(std::string_view payload) {
   }
   if (!accepted) {
     ++malformed_;
+    log(LogLevel::Debug, "dropped a tuple message the program could not decode");
     return;
   }
   schedule_run();
@@ -138,6 +155,10 @@ void Node::deliver(std::string_view payload) {
 
 void Node::transmit(const Addr& dest, std::string_view frame) {
   if (transport_.send(dest, frame)) ++sent_;
+}
+
+ReliableChannel::Transmit Node::transmitter() {
+  return [this](const Addr& dest, const std::string& frame) { transmit(dest, frame); };
 }
 
 void Node::schedule_run() {

@@ -51,6 +51,7 @@ class Node final : public Runtime {
   void on_datagram(const Addr& from, std::string_view datagram);
   void deliver(std::string_view payload);
   void transmit(const Addr& dest, std::string_view frame);
+  ReliableChannel::Transmit transmitter();
   void schedule_run();
   void run_slice();
   void stop_if_idle();

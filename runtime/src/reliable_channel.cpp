@@ -2,26 +2,69 @@
 
 namespace mosaic {
 
-std::string ReliableChannel::reliable_frame(const Addr& dest, std::string_view payload, double now) {
-  uint64_t seq = ++last_seq_[dest];
+void ReliableChannel::send_reliable(const Addr& dest, std::string_view payload, double now,
+                                    const Transmit& transmit) {
+  Peer& peer = peers_[dest];
+  uint64_t seq = ++peer.last_seq;
   std::string frame = encode_frame(FrameKind::Reliable, incarnation_, seq, payload);
-  retransmit_.add(dest, seq, frame, now);
-  return frame;
+  if (peer.in_flight < window_ && peer.waiting.empty()) {
+    launch(dest, peer, std::move(frame), seq, now, transmit);
+  } else {
+    peer.waiting.emplace_back(seq, std::move(frame));
+    ++waiting_;
+  }
 }
 
 std::string ReliableChannel::best_effort_frame(std::string_view payload) const {
   return encode_frame(FrameKind::BestEffort, incarnation_, 0, payload);
 }
 
-void ReliableChannel::on_ack(const Addr& from, const Frame& ack) {
+void ReliableChannel::on_ack(const Addr& from, const Frame& ack, double now, const Transmit& transmit) {
   if (ack.incarnation != incarnation_) return;  // meant for an earlier run of this node
-  retransmit_.acknowledge(from, ack.seq);
+  if (!retransmit_.acknowledge(from, ack.seq)) return;
+  Peer& peer = peers_[from];
+  --peer.in_flight;
+  release_waiting(from, peer, now, transmit);
 }
 
-ReliableChannel::Receipt ReliableChannel::on_reliable(const Addr& from, const Frame& data) {
-  bool first = seen_.first_time(from, data.incarnation, data.seq);
-  if (!first) ++duplicates_;
-  return {encode_frame(FrameKind::Ack, data.incarnation, data.seq), first};
+void ReliableChannel::poll(double now, const Transmit& transmit) {
+  retransmit_.poll(now, transmit, [&](const Addr& dest) {
+    Peer& peer = peers_[dest];
+    --peer.in_flight;
+    gave_up_waiting_ += peer.waiting.size();
+    waiting_ -= peer.waiting.size();
+    peer.waiting.clear();
+  });
+}
+
+ReliableChannel::Receipt ReliableChannel::on_reliable(const Addr& from, const Frame& data, double now) {
+  switch (seen_.check(from, data.incarnation, data.seq, now)) {
+    case DuplicateFilter::Verdict::New:
+      return {encode_frame(FrameKind::Ack, data.incarnation, data.seq), true};
+    case DuplicateFilter::Verdict::Duplicate:
+      ++duplicates_;
+      return {encode_frame(FrameKind::Ack, data.incarnation, data.seq), false};
+    case DuplicateFilter::Verdict::NoRoom:
+      break;
+  }
+  ++refused_;
+  return {"", false};
+}
+
+void ReliableChannel::launch(const Addr& dest, Peer& peer, std::string frame, uint64_t seq, double now,
+                             const Transmit& transmit) {
+  ++peer.in_flight;
+  transmit(dest, frame);
+  retransmit_.add(dest, seq, std::move(frame), now);
+}
+
+void ReliableChannel::release_waiting(const Addr& dest, Peer& peer, double now, const Transmit& transmit) {
+  while (peer.in_flight < window_ && !peer.waiting.empty()) {
+    auto [seq, frame] = std::move(peer.waiting.front());
+    peer.waiting.pop_front();
+    --waiting_;
+    launch(dest, peer, std::move(frame), seq, now, transmit);
+  }
 }
 
 }  // namespace mosaic

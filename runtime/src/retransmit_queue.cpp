@@ -22,7 +22,7 @@ bool RetransmitQueue::acknowledge(const Addr& dest, uint64_t seq) {
   return true;
 }
 
-void RetransmitQueue::poll(double now, const Transmit& transmit) {
+void RetransmitQueue::poll(double now, const Transmit& transmit, const GiveUp& gave_up) {
   while (!due_.empty() && std::get<0>(*due_.begin()) <= now) {
     auto [due, dest, seq] = *due_.begin();
     due_.erase(due_.begin());
@@ -31,6 +31,7 @@ void RetransmitQueue::poll(double now, const Transmit& transmit) {
     if (now >= p.give_up_at) {
       pending_.erase(it);
       ++gave_up_;
+      if (gave_up) gave_up(dest);
       continue;
     }
     transmit(dest, p.frame);

@@ -26,6 +26,7 @@ struct RetransmitPolicy {
 class RetransmitQueue {
  public:
   using Transmit = std::function<void(const Addr& dest, const std::string& frame)>;
+  using GiveUp = std::function<void(const Addr& dest)>;
 
   explicit RetransmitQueue(RetransmitPolicy policy) : policy_(policy) {}
 
@@ -33,8 +34,9 @@ class RetransmitQueue {
   void add(const Addr& dest, uint64_t seq, std::string frame, double now);
   // Forgets the message; returns whether it was outstanding.
   bool acknowledge(const Addr& dest, uint64_t seq);
-  // Retransmits what is due at `now` and gives up what has run out of time.
-  void poll(double now, const Transmit& transmit);
+  // Retransmits what is due at `now` and gives up what has run out of time,
+  // telling `gave_up` about each message given up.
+  void poll(double now, const Transmit& transmit, const GiveUp& gave_up = {});
 
   size_t outstanding() const { return pending_.size(); }
   uint64_t retransmits() const { return retransmits_; }

@@ -24,6 +24,12 @@ inline size_t hash_value(bool v) { return v ? 1 : 2; }
 inline size_t hash_value(const std::string& v) { return std::hash<std::string>{}(v); }
 inline size_t hash_value(const Id& v) { return v.hash(); }
 inline size_t hash_value(const Addr& v) { return v.hash(); }
+// Declared before either is defined so each can hash the other (lists of tuples, tuples of lists).
+template <class T>
+size_t hash_value(const std::vector<T>& v);
+template <class... Ts>
+size_t hash_value(const std::tuple<Ts...>& t);
+
 template <class T>
 size_t hash_value(const std::vector<T>& v) {
   size_t seed = v.size();

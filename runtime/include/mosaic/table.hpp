@@ -36,6 +36,12 @@ class Table {
   Table(double lifetime, size_t max_size)
       : lifetime_(lifetime), max_size_(max_size),
         track_age_(lifetime != kInfinity || max_size != kUnbounded) {}
+  // A copy's indexes would point into the original's rows; moving keeps every
+  // row at its address, so the indexes stay valid.
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+  Table(Table&&) = default;
+  Table& operator=(Table&&) = default;
 
   // Inserts `row`. A row with the same key and the same fields is only refreshed
   // (its lifetime restarts); a row with the same key and other fields replaces the

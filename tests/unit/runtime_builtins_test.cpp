@@ -1,0 +1,99 @@
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "mosaic/builtins.hpp"
+#include "process_rng.hpp"
+
+using namespace mosaic;
+using namespace mosaic::builtins;
+
+namespace {
+Id id(int64_t v) { return Id::from_int(v); }
+}  // namespace
+
+TEST_CASE("in_interval: the four bracket forms with lo < hi") {
+  // (10, 20]
+  CHECK_FALSE(in_interval<int64_t>(10, 10, 20, false, true));
+  CHECK(in_interval<int64_t>(11, 10, 20, false, true));
+  CHECK(in_interval<int64_t>(20, 10, 20, false, true));
+  CHECK_FALSE(in_interval<int64_t>(21, 10, 20, false, true));
+  // [10, 20)
+  CHECK(in_interval<int64_t>(10, 10, 20, true, false));
+  CHECK_FALSE(in_interval<int64_t>(20, 10, 20, true, false));
+  // (10, 20)
+  CHECK_FALSE(in_interval<int64_t>(10, 10, 20, false, false));
+  CHECK(in_interval<int64_t>(15, 10, 20, false, false));
+  CHECK_FALSE(in_interval<int64_t>(20, 10, 20, false, false));
+  // [10, 20]
+  CHECK(in_interval<int64_t>(10, 10, 20, true, true));
+  CHECK(in_interval<int64_t>(20, 10, 20, true, true));
+  CHECK_FALSE(in_interval<int64_t>(9, 10, 20, true, true));
+  CHECK_FALSE(in_interval<int64_t>(5, 10, 20, true, true));
+}
+
+TEST_CASE("in_interval wraps around zero on the id ring") {
+  Id lo = Id::from_int(-16), hi = id(16);  // (2^160 - 16, 16]
+  CHECK(in_interval(id(0), lo, hi, false, true));
+  CHECK(in_interval(id(16), lo, hi, false, true));
+  CHECK(in_interval(Id::from_int(-1), lo, hi, false, true));
+  CHECK_FALSE(in_interval(lo, lo, hi, false, true));
+  CHECK(in_interval(lo, lo, hi, true, true));
+  CHECK_FALSE(in_interval(id(17), lo, hi, false, true));
+  CHECK_FALSE(in_interval(id(100), lo, hi, true, true));
+  CHECK_FALSE(in_interval(id(16), lo, hi, true, false));
+  CHECK(in_interval(id(15), lo, hi, false, false));
+}
+
+TEST_CASE("in_interval with lo == hi covers the ring, or all of it but the point") {
+  for (bool lo_closed : {false, true}) {
+    for (bool hi_closed : {false, true}) {
+      bool open = !lo_closed && !hi_closed;
+      CHECK(in_interval(id(5), id(5), id(5), lo_closed, hi_closed) == !open);
+      CHECK(in_interval(id(6), id(5), id(5), lo_closed, hi_closed));
+      CHECK(in_interval(id(4), id(5), id(5), lo_closed, hi_closed));
+    }
+  }
+}
+
+TEST_CASE("sha1_of is SHA-1 as a big-endian id; f_sha1 hashes an address's text") {
+  CHECK(sha1_of("abc").to_string() == "0xa9993e364706816aba3e25717850c26c9cd0d89dI");
+  CHECK(sha1_of("").to_string() == "0xda39a3ee5e6b4b0d3255bfef95601890afd80709I");
+  CHECK(f_sha1(Addr::ip(0x7f000001u, 9001)) == sha1_of("127.0.0.1:9001"));
+  CHECK(f_sha1(std::string("abc")) == sha1_of("abc"));
+  CHECK(f_sha1(int64_t{42}) == sha1_of("42"));
+}
+
+TEST_CASE("random built-ins stay in range and repeat under the same seed") {
+  seed_process_rng(42);
+  std::vector<int64_t> first;
+  for (int i = 0; i < 100; ++i) {
+    int64_t r = f_rand();
+    CHECK(r >= 0);
+    first.push_back(r);
+    double d = f_drand();
+    CHECK(d >= 0.0);
+    CHECK(d < 1.0);
+    CHECK_FALSE(f_coinFlip(0.0));
+    CHECK(f_coinFlip(1.0));
+  }
+  seed_process_rng(42);
+  for (int i = 0; i < 100; ++i) {
+    CHECK(f_rand() == first[static_cast<size_t>(i)]);
+    f_drand();
+    f_coinFlip(0.0);  // consumes a draw, as above
+    f_coinFlip(1.0);
+  }
+  std::set<Id> ids;
+  for (int i = 0; i < 100; ++i) ids.insert(f_randID());
+  CHECK(ids.size() == 100);
+  CHECK(*ids.rbegin() > Id::from_int(-1) >> 8);  // high words are used too
+  int heads = 0;
+  for (int i = 0; i < 10000; ++i) heads += f_coinFlip(0.25);
+  CHECK(heads > 2200);
+  CHECK(heads < 2800);
+}
+
+TEST_CASE("f_now is wall-clock time") {
+  CHECK(f_now() > 1.6e9);  // after 2020
+}

@@ -1,0 +1,94 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "node_options.hpp"
+
+using namespace mosaic;
+
+namespace {
+
+ParsedNodeOptions parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "node");
+  return parse_node_options(static_cast<int>(args.size()), args.data());
+}
+
+}  // namespace
+
+TEST_CASE("node options: every option, in both spellings") {
+  auto p = parse({"--addr", "127.0.0.1:9001", "--facts", "f.facts", "--run-for", "2.5", "--dump=d.json",
+                  "--stats", "s.json", "--drop-rate", "0.25", "--seed", "18446744073709551615", "--retry-for=4",
+                  "--log-level", "debug", "--until-idle"});
+  REQUIRE(p.error.empty());
+  const NodeOptions& o = p.options;
+  CHECK(o.addr == Addr::ip(0x7f000001u, 9001));
+  CHECK(o.facts_file == "f.facts");
+  REQUIRE(o.run_for);
+  CHECK(*o.run_for == 2.5);
+  CHECK(o.dump_file == "d.json");
+  CHECK(o.stats_file == "s.json");
+  CHECK(o.drop_rate == 0.25);
+  REQUIRE(o.seed);
+  CHECK(*o.seed == UINT64_MAX);
+  CHECK(o.retry_for == 4);
+  CHECK(o.log_level == LogLevel::Debug);
+  CHECK(o.until_idle);
+  CHECK_FALSE(o.help);
+}
+
+TEST_CASE("node options: defaults") {
+  auto p = parse({"--addr=localhost:9001"});
+  REQUIRE(p.error.empty());
+  CHECK(p.options.addr == Addr::ip(0x7f000001u, 9001));
+  CHECK_FALSE(p.options.run_for);
+  CHECK_FALSE(p.options.seed);
+  CHECK(p.options.drop_rate == 0);
+  CHECK(p.options.retry_for == 30);
+  CHECK(p.options.log_level == LogLevel::Warn);
+  CHECK_FALSE(p.options.until_idle);
+}
+
+TEST_CASE("node options: --help wins over everything else") {
+  CHECK(parse({"--help"}).options.help);
+  CHECK(parse({"--bogus", "--help"}).error.find("bogus") != std::string::npos);  // reported in order
+  CHECK(parse({"--addr", "1.2.3.4:5", "--help"}).options.help);
+}
+
+TEST_CASE("node options: wrong command lines are errors") {
+  const std::vector<std::vector<const char*>> wrong = {
+      {},
+      {"--facts", "x"},
+      {"--addr"},
+      {"--addr", "127.0.0.1"},
+      {"--addr", "127.0.0.1:0"},
+      {"--addr", "1.2.3.4:5", "--run-for"},
+      {"--addr", "1.2.3.4:5", "--run-for", "soon"},
+      {"--addr", "1.2.3.4:5", "--run-for", "-1"},
+      {"--addr", "1.2.3.4:5", "--run-for", "1s"},
+      {"--addr", "1.2.3.4:5", "--drop-rate", "1.5"},
+      {"--addr", "1.2.3.4:5", "--drop-rate", "nan"},
+      {"--addr", "1.2.3.4:5", "--seed", "-3"},
+      {"--addr", "1.2.3.4:5", "--seed", "18446744073709551616"},
+      {"--addr", "1.2.3.4:5", "--retry-for", "inf"},
+      {"--addr", "1.2.3.4:5", "--log-level", "loud"},
+      {"--addr", "1.2.3.4:5", "extra"},
+      {"--addr", "1.2.3.4:5", "--until-idle=yes"},
+      {"--addr", "1.2.3.4:5", "-x"},
+  };
+  for (const auto& args : wrong) {
+    std::string line;
+    for (const char* a : args) line += std::string(a) + " ";
+    CAPTURE(line);
+    CHECK_FALSE(parse(args).error.empty());
+  }
+}
+
+TEST_CASE("node usage names the program and every option") {
+  std::string usage = node_usage("chord");
+  CHECK(usage.rfind("usage: chord --addr HOST:PORT", 0) == 0);
+  for (const char* option : {"--addr", "--facts", "--run-for", "--dump", "--stats", "--drop-rate", "--seed",
+                             "--retry-for", "--log-level", "--until-idle", "--help"}) {
+    CHECK(usage.find(option) != std::string::npos);
+  }
+}
