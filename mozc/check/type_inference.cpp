@@ -250,13 +250,16 @@ class Inference {
       for (auto& [name, t] : vars) r->var_types[name] = solver_.resolve(t);
     for (auto& [name, p] : cx_.preds) {
       p.types.clear();
+      std::string unknown;
+      int count = 0;
       for (size_t i = 0; i < fields_[name].size(); ++i) {
         Type ty = solver_.resolve(fields_[name][i]);
-        if (!ty.known()) {
-          cx_.diags.error(p.first_use, "cannot infer the type of field " + std::to_string(i + 1) + " of '" + name +
-                                           "'; declare it with schema " + name + "(...)");
-        }
+        if (!ty.known()) unknown += (count++ ? ", " : "") + std::to_string(i + 1);
         p.types.push_back(ty);
+      }
+      if (count) {
+        cx_.diags.error(p.first_use, std::string("cannot infer the type of field") + (count > 1 ? "s " : " ") + unknown +
+                                         " of '" + name + "'; declare them with schema " + name + "(...)");
       }
     }
     if (cx_.diags.has_errors()) return;  // an untyped field explains its expressions

@@ -14,11 +14,19 @@
 
 namespace mosaic {
 
-inline size_t hash_mix(size_t seed, size_t h) {
-  return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+// A strong 64-bit finalizer: table keys are often small, dense integers, and
+// std::hash<int64_t> is the identity, which clusters badly once combined.
+inline uint64_t mix64(uint64_t x) {
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ULL;
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ULL;
+  x ^= x >> 32;
+  return x;
 }
+inline size_t hash_mix(size_t seed, size_t h) { return mix64(seed + 0x9e3779b97f4a7c15ULL + h); }
 
-inline size_t hash_value(int64_t v) { return std::hash<int64_t>{}(v); }
+inline size_t hash_value(int64_t v) { return mix64(static_cast<uint64_t>(v)); }
 inline size_t hash_value(double v) { return std::hash<double>{}(v); }
 inline size_t hash_value(bool v) { return v ? 1 : 2; }
 inline size_t hash_value(const std::string& v) { return std::hash<std::string>{}(v); }

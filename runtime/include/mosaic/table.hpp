@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <deque>
 #include <limits>
+#include <memory>
+#include <memory_resource>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -123,7 +125,7 @@ class Table {
     Key key;
   };
   template <class Ix>
-  using IndexMap = std::unordered_multimap<typename Ix::Key, const Entry*, Hash>;
+  using IndexMap = std::pmr::unordered_multimap<typename Ix::Key, const Entry*, Hash>;
 
   using IndexList = std::tuple<Indexes...>;
   void index(const Entry& e) { index_all(e, std::index_sequence_for<Indexes...>{}); }
@@ -174,8 +176,13 @@ class Table {
   size_t max_size_;
   bool track_age_;
   uint64_t next_stamp_ = 1;
-  std::unordered_map<Key, Entry, Hash> rows_;
-  std::tuple<IndexMap<Indexes>...> indexes_;
+  // Rows and index entries come from a per-table pool: inserting and erasing
+  // rows is the hot path of every derivation, and general-purpose malloc was
+  // most of its cost. (Held by pointer so the table stays movable.)
+  std::unique_ptr<std::pmr::unsynchronized_pool_resource> pool_ =
+      std::make_unique<std::pmr::unsynchronized_pool_resource>();
+  std::pmr::unordered_map<Key, Entry, Hash> rows_{pool_.get()};
+  std::tuple<IndexMap<Indexes>...> indexes_{IndexMap<Indexes>(pool_.get())...};
   std::deque<Aging> aging_;
 };
 
