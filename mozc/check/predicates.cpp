@@ -8,6 +8,8 @@ namespace mozc {
 
 namespace {
 
+std::string fields(size_t n) { return std::to_string(n) + (n == 1 ? " field" : " fields"); }
+
 void check_periodic_form(CheckContext& cx, const Atom& a, bool is_head) {
   if (is_head) {
     cx.diags.error(a.loc, "'periodic' is a built-in event; rules cannot derive it");
@@ -60,9 +62,9 @@ void collect_predicates(CheckContext& cx) {
         p.arity = a.args.size();
         p.first_use = a.loc;
       } else if (p.arity != a.args.size()) {
-        cx.diags.error(a.loc, "'" + a.pred + "' has " + std::to_string(a.args.size()) + " fields here but " +
-                                  std::to_string(p.arity) + " elsewhere");
-        cx.diags.note(p.first_use, "first used here with " + std::to_string(p.arity) + " fields");
+        cx.diags.error(a.loc, "'" + a.pred + "' has " + fields(a.args.size()) + " here but " + fields(p.arity) +
+                                  " elsewhere");
+        cx.diags.note(p.first_use, "first used here with " + fields(p.arity));
       }
       if (is_head) p.derived = true;
       if (a.ndlog_located) p.ndlog_located = true;
@@ -93,7 +95,7 @@ void collect_predicates(CheckContext& cx) {
     for (int k : m.keys) {
       if (k < 1 || static_cast<size_t>(k) > p.arity) {
         cx.diags.error(m.keys_loc, "key position " + std::to_string(k) + " is out of range: '" + m.pred + "' has " +
-                                       std::to_string(p.arity) + " fields");
+                                       fields(p.arity));
         cx.diags.note(p.first_use, "'" + m.pred + "' is used here");
       } else if (!seen.insert(k).second) {
         cx.diags.error(m.keys_loc, "key position " + std::to_string(k) + " is listed twice");

@@ -13,6 +13,31 @@ namespace {
 
 using T = TypeSolver::T;
 
+// "a.b.c.d:port" with octets 0-255 and port 1-65535 (or "localhost:port"),
+// exactly what the runtime's Addr::parse accepts.
+bool is_ip_port(const std::string& s) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string host = s.substr(0, colon), port = s.substr(colon + 1);
+  auto number = [](const std::string& d, long max) {
+    if (d.empty() || d.size() > 5 || d.find_first_not_of("0123456789") != std::string::npos) return -1L;
+    long v = std::stol(d);
+    return v <= max ? v : -1L;
+  };
+  if (number(port, 65535) < 1) return false;
+  if (host == "localhost") return true;
+  int parts = 0;
+  size_t start = 0;
+  for (;;) {
+    size_t dot = host.find('.', start);
+    if (number(host.substr(start, dot == std::string::npos ? std::string::npos : dot - start), 255) < 0) return false;
+    ++parts;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return parts == 4;
+}
+
 // A constraint checked once every rule has been seen: the type must be one of `allowed`.
 struct KindCheck {
   Loc loc;
@@ -259,8 +284,12 @@ class Inference {
       }
       if (count) {
         cx_.diags.error(p.first_use, std::string("cannot infer the type of field") + (count > 1 ? "s " : " ") + unknown +
-                                         " of '" + name + "'; declare them with schema " + name + "(...)");
+                                         " of '" + name + "'; declare " + (count > 1 ? "them" : "it") + " with schema " + name + "(...)");
       }
+    }
+    for (auto& [e, t] : all_exprs_) {
+      if (e->kind == ExprKind::String && e->type.kind == TypeKind::Addr && !is_ip_port(e->text))
+        cx_.diags.error(e->loc, "\"" + e->text + "\" is used as an address but is not \"IPv4:port\"");
     }
     if (cx_.diags.has_errors()) return;  // an untyped field explains its expressions
     for (auto& [e, t] : all_exprs_) {

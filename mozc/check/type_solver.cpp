@@ -57,38 +57,44 @@ static bool flex_allows(TypeSolver::Flex f, TypeKind k) {
 
 bool TypeSolver::unify(T a, T b) {
   // Unification may bind variables before failing deeper down; undo on failure.
-  std::vector<Node> saved = nodes_;
-  if (snapshot_unify(a, b)) return true;
-  nodes_ = std::move(saved);
+  trail_.clear();
+  if (unify_step(a, b)) return true;
+  for (auto it = trail_.rbegin(); it != trail_.rend(); ++it) nodes_[it->first] = it->second;
   return false;
 }
 
-bool TypeSolver::snapshot_unify(T a, T b) {
+void TypeSolver::bind(T var, T to, Flex flex) {
+  trail_.emplace_back(var, nodes_[var]);
+  trail_.emplace_back(to, nodes_[to]);
+  nodes_[var].parent = to;
+  nodes_[to].flex = flex;
+}
+
+bool TypeSolver::unify_step(T a, T b) {
   a = find(a);
   b = find(b);
   if (a == b) return true;
-  Node& na = nodes_[a];
-  Node& nb = nodes_[b];
+  const Node& na = nodes_[a];
+  const Node& nb = nodes_[b];
   if (na.kind == TypeKind::Unknown && nb.kind == TypeKind::Unknown) {
     Flex merged;
     if (na.flex == Flex::Any) merged = nb.flex;
     else if (nb.flex == Flex::Any || nb.flex == na.flex) merged = na.flex;
     else return false;
-    na.parent = b;
-    nb.flex = merged;
+    bind(a, b, merged);
     return true;
   }
   if (na.kind == TypeKind::Unknown || nb.kind == TypeKind::Unknown) {
     T var = na.kind == TypeKind::Unknown ? a : b;
     T con = var == a ? b : a;
     if (!flex_allows(nodes_[var].flex, nodes_[con].kind) || occurs(var, con)) return false;
-    nodes_[var].parent = con;
+    bind(var, con, nodes_[con].flex);
     return true;
   }
   if (na.kind != nb.kind || na.args.size() != nb.args.size()) return false;
   std::vector<T> aa = na.args, ba = nb.args;  // copies: nodes_ may grow
   for (size_t i = 0; i < aa.size(); ++i)
-    if (!snapshot_unify(aa[i], ba[i])) return false;
+    if (!unify_step(aa[i], ba[i])) return false;
   return true;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ast/type.hpp"
@@ -38,8 +39,10 @@ class TypeSolver {
   };
   T find(T t) const;
   bool occurs(T var, T in) const;
-  bool snapshot_unify(T a, T b);
+  bool unify_step(T a, T b);
+  void bind(T var, T to, Flex flex);  // records the old nodes in trail_
   mutable std::vector<Node> nodes_;
+  std::vector<std::pair<T, Node>> trail_;
 };
 
 }  // namespace mozc

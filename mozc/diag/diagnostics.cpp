@@ -1,5 +1,8 @@
 #include "diag/diagnostics.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace mozc {
 
 void Diagnostics::add(Severity s, Loc loc, std::string message) {
@@ -9,21 +12,47 @@ void Diagnostics::add(Severity s, Loc loc, std::string message) {
 
 void Diagnostics::print(std::ostream& out) const {
   static const char* kLabel[] = {"error", "warning", "note"};
+  // Stages report in their own order (the lexer before the parser); print in
+  // source order, each error followed by its notes.
+  std::vector<std::vector<const Diagnostic*>> groups;
   for (const auto& d : diags_) {
-    const char* label = kLabel[static_cast<int>(d.severity)];
-    if (!d.loc.valid()) {
-      out << "mozc: " << label << ": " << d.message << "\n";
-      continue;
-    }
-    LineCol lc = sources_.line_col(d.loc);
-    out << sources_.name(d.loc.file) << ":" << lc.line << ":" << lc.col << ": " << label << ": "
-        << d.message << "\n";
-    std::string_view line = sources_.line_text(d.loc);
-    out << "  " << line << "\n  ";
-    // Keep tabs so the caret lines up under the same column.
-    for (uint32_t i = 0; i + 1 < lc.col && i < line.size(); ++i) out << (line[i] == '\t' ? '\t' : ' ');
-    out << "^\n";
+    if (d.severity != Severity::Note || groups.empty()) groups.emplace_back();
+    groups.back().push_back(&d);
   }
+  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+    Loc x = a.front()->loc, y = b.front()->loc;
+    return std::make_pair(x.file, x.offset) < std::make_pair(y.file, y.offset);
+  });
+  for (const auto& group : groups) {
+    for (const Diagnostic* dp : group) print_one(out, *dp, kLabel[static_cast<int>(dp->severity)]);
+  }
+}
+
+void Diagnostics::print_one(std::ostream& out, const Diagnostic& d, const char* label) const {
+  if (!d.loc.valid()) {
+    out << "mozc: " << label << ": " << d.message << "\n";
+    return;
+  }
+  LineCol lc = sources_.line_col(d.loc);
+  std::string text = sources_.name(d.loc.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) +
+                     ": " + label + ": " + d.message + "\n";
+  // Show the line, or a window of it around the column when it is very long.
+  std::string_view line = sources_.line_text(d.loc);
+  size_t col = lc.col - 1;
+  constexpr size_t kWindow = 80;
+  std::string prefix, suffix;
+  if (line.size() > 2 * kWindow) {
+    size_t begin = col > kWindow ? col - kWindow : 0;
+    if (begin > 0) prefix = "...";
+    if (begin + 2 * kWindow < line.size()) suffix = "...";
+    line = line.substr(begin, 2 * kWindow);
+    col -= begin;
+  }
+  text += "  " + prefix + std::string(line) + suffix + "\n  " + std::string(prefix.size(), ' ');
+  // Keep tabs so the caret lines up under the same column.
+  for (size_t i = 0; i < col && i < line.size(); ++i) text += line[i] == '\t' ? '\t' : ' ';
+  text += "^\n";
+  out << text;  // one write per diagnostic: std::cerr is unbuffered
 }
 
 }  // namespace mozc

@@ -37,6 +37,7 @@ class Diagnostics {
 
  private:
   void add(Severity s, Loc loc, std::string message);
+  void print_one(std::ostream& out, const Diagnostic& d, const char* label) const;
   const SourceManager& sources_;
   std::vector<Diagnostic> diags_;
   int errors_ = 0;

@@ -21,7 +21,6 @@ bool compile(const Options& options, Compilation& c) {
 
   c.checked = check(std::move(parsed), c.diags);
   if (!c.checked) return false;
-  if (options.action == Action::Check) return true;
   if (options.action == Action::EmitAst) {
     std::ostringstream out;
     print_tree(out, c.checked->program, c.sources);
@@ -29,7 +28,8 @@ bool compile(const Options& options, Compilation& c) {
     return true;
   }
 
-  if (!rewrite(*c.checked, c.diags)) return false;
+  if (!rewrite(*c.checked, c.diags)) return false;  // the last stage that can reject a program
+  if (options.action == Action::Check) return true;
   if (options.action == Action::EmitRules) {
     std::ostringstream out;
     print_source(out, c.checked->program);

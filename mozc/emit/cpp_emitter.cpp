@@ -50,7 +50,8 @@ class CppEmitter {
     for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     return out;
   }
-  static std::string T(const std::string& pred) { return cpp_ident(pred) + "_t"; }
+  // Capitalized so no predicate name can clash with a C++ type (size_t, int64_t, ...).
+  static std::string T(const std::string& pred) { return "Tuple_" + cpp_ident(pred); }
   static std::string table(const std::string& pred) { return cpp_ident(pred) + "_"; }
   static std::string field(int i) { return "f" + std::to_string(i); }
 

@@ -289,7 +289,23 @@ class Parser {
   }
 
   // ---- expressions, lowest precedence first ----
-  ExprPtr expr() { return or_expr(); }
+  // Nesting is bounded so no input can exhaust the stack of the recursive
+  // stages (the parser here, and the checker and emitter after it).
+  static constexpr int kMaxNesting = 200;
+  struct Nest {
+    Parser& p;
+    explicit Nest(Parser& parser) : p(parser) {
+      if (++p.nesting_ > kMaxNesting) {
+        p.diags_.error(p.peek().loc, "expression nested more than " + std::to_string(kMaxNesting) + " levels deep");
+        throw Bail{};
+      }
+    }
+    ~Nest() { --p.nesting_; }
+  };
+  ExprPtr expr() {
+    Nest guard(*this);
+    return or_expr();
+  }
 
   ExprPtr binary_level(ExprPtr (Parser::*next)(), std::initializer_list<Tok> ops) {
     ExprPtr lhs = (this->*next)();
@@ -339,6 +355,7 @@ class Parser {
   ExprPtr add_expr() { return binary_level(&Parser::mul_expr, {Tok::Plus, Tok::Minus}); }
   ExprPtr mul_expr() { return binary_level(&Parser::unary, {Tok::Star, Tok::Slash, Tok::Percent}); }
   ExprPtr unary() {
+    Nest guard(*this);
     if (at(Tok::Minus) || at(Tok::Bang)) {
       const Token& op = advance();
       ExprPtr operand = unary();
@@ -441,6 +458,7 @@ class Parser {
   std::map<std::string, Loc> constant_locs_;
   std::set<std::string> seen_files_;
   int unnamed_ = 0;
+  int nesting_ = 0;
 };
 
 }  // namespace

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Golden tests of mozc's output: each tests/golden/<kind>/<name>.moz is compiled
+and its output compared with <name>.expected, kept next to it.
+
+  diag/      mozc FILE --check            expect exit 1; stderr (the diagnostics)
+  rules/     mozc FILE --emit=rules       expect exit 0; stdout
+  cpp/       mozc FILE --emit=cpp         expect exit 0; stdout
+  dataflow/  mozc FILE --emit=dataflow    expect exit 0; stdout
+  ast/       mozc FILE --emit=ast         expect exit 0; stdout
+
+Files in diag/ are named fail_*.moz: every one must be rejected. mozc runs in
+the case's folder with a relative path, so expected output holds no machine
+paths. With --update the expected files are rewritten (read the diff!).
+
+Also checked: --emit=cpp is deterministic (same bytes twice), and a failing
+compile with -o leaves no output file behind.
+"""
+import argparse
+import difflib
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KINDS = {
+    "diag": (["--check"], 1, "stderr"),
+    "rules": (["--emit=rules"], 0, "stdout"),
+    "cpp": (["--emit=cpp"], 0, "stdout"),
+    "dataflow": (["--emit=dataflow"], 0, "stdout"),
+    "ast": (["--emit=ast"], 0, "stdout"),
+}
+
+
+def run_mozc(mozc, args, cwd):
+    p = subprocess.run([mozc] + args, cwd=cwd, capture_output=True, text=True, errors="replace", timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check_case(mozc, kind, name, update):
+    flags, want_status, stream = KINDS[kind]
+    folder = os.path.join(HERE, kind)
+    status, out, err = run_mozc(mozc, [name + ".moz"] + flags, folder)
+    got = err if stream == "stderr" else out
+    problems = []
+    if status != want_status:
+        problems.append(f"exit status {status}, expected {want_status}\nstderr:\n{err}")
+    if stream == "stdout" and err:
+        problems.append(f"unexpected stderr:\n{err}")
+    if kind == "diag" and ": error: " not in got:
+        problems.append("no error was reported")
+    path = os.path.join(folder, name + ".expected")
+    if update:
+        with open(path, "w") as f:
+            f.write(got)
+        return problems
+    try:
+        with open(path) as f:
+            want = f.read()
+    except FileNotFoundError:
+        return problems + [f"missing {os.path.relpath(path, HERE)} (run with --update, then read it)"]
+    if got != want:
+        diff = difflib.unified_diff(want.splitlines(True), got.splitlines(True),
+                                    f"{kind}/{name}.expected", f"{kind}/{name} (actual)")
+        problems.append("".join(diff))
+    return problems
+
+
+def check_determinism(mozc):
+    source = os.path.join(HERE, "cpp", "small.moz")
+    first = run_mozc(mozc, [source, "--emit=cpp"], HERE)
+    second = run_mozc(mozc, [source, "--emit=cpp"], HERE)
+    return [] if first == second and first[0] == 0 else ["--emit=cpp gave different output for the same input"]
+
+
+def check_generated_code_compiles(mozc, cxx, includes):
+    """Every cpp/ case's output must compile cleanly (-Wall -Wextra -Werror)."""
+    problems = []
+    folder = os.path.join(HERE, "cpp")
+    for name in sorted(f for f in os.listdir(folder) if f.endswith(".moz")):
+        status, out, err = run_mozc(mozc, [name, "--emit=cpp"], folder)
+        if status != 0:
+            problems.append(f"cpp/{name}: mozc failed:\n{err}")
+            continue
+        with tempfile.NamedTemporaryFile("w", suffix=".cpp") as src:
+            src.write(out)
+            src.flush()
+            cmd = [cxx, "-std=c++20", "-fsyntax-only", "-Wall", "-Wextra", "-Werror"] + \
+                  [f"-I{d}" for d in includes] + [src.name]
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+            if p.returncode != 0:
+                problems.append(f"cpp/{name}: generated code does not compile:\n{p.stderr[:4000]}")
+    return problems
+
+
+NASTY_INPUTS = {
+    "empty.moz": b"",
+    "only_comments.moz": b"// nothing\n/* at all */\n",
+    "binary.moz": bytes(range(256)) * 40,
+    "unbalanced.moz": b"r1 p(X :- q(X.\n((((\n[[[\n",
+    "deep_parens.moz": b"r1 p(X) :- q(X), X > " + b"(" * 100000 + b"1" + b")" * 100000 + b".\n",
+    "deep_unary.moz": b"r1 p(X) :- q(X), X > " + b"-" * 100000 + b"1.\n",
+    "huge_numbers.moz": b"p(" + b"9" * 5000 + b", 0x" + b"f" * 5000 + b"I, " + b"1" * 400 + b".5).\n",
+    "long_line.moz": b"r1 p(X) :- " + b"q(X), " * 20000 + b"q(X).\nschema q(int).\n",
+}
+
+
+def check_nasty_inputs(mozc):
+    """Hostile inputs: mozc must answer with exit 0 or 1, never crash or hang."""
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, data in NASTY_INPUTS.items():
+            with open(os.path.join(tmp, name), "wb") as f:
+                f.write(data)
+            try:
+                status, _, err = run_mozc(mozc, [name, "--check"], tmp)
+            except subprocess.TimeoutExpired:
+                problems.append(f"{name}: mozc did not finish within 60 s")
+                continue
+            if status not in (0, 1):
+                problems.append(f"{name}: mozc exited with status {status}\n{err[-2000:]}")
+    return problems
+
+
+def check_no_output_on_error(mozc):
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        bad = os.path.join(HERE, "diag", "fail_unsafe_head.moz")
+        for flags, out in ((["--emit=cpp"], "out.cpp"), ([], "node")):
+            target = os.path.join(tmp, out)
+            status, _, _ = run_mozc(mozc, [bad, "-o", target] + flags, tmp)
+            if status != 1:
+                problems.append(f"mozc {' '.join(flags)} -o on a bad program exited {status}, expected 1")
+            leftovers = os.listdir(tmp)
+            if leftovers:
+                problems.append(f"a failed compile left files behind: {leftovers}")
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mozc", required=True)
+    ap.add_argument("--update", action="store_true", help="rewrite the expected files")
+    ap.add_argument("--cxx", default="c++", help="C++ compiler for the compile check")
+    ap.add_argument("--include", action="append", default=[],
+                    help="runtime include directory; given, the cpp/ outputs are also compiled")
+    args = ap.parse_args()
+    mozc = os.path.abspath(args.mozc)
+
+    failed, total = [], 0
+    for kind in KINDS:
+        folder = os.path.join(HERE, kind)
+        names = sorted(f[:-4] for f in os.listdir(folder) if f.endswith(".moz"))
+        for name in names:
+            total += 1
+            if kind == "diag" and not name.startswith("fail_"):
+                failed.append((f"{kind}/{name}", ["files in diag/ must be named fail_*.moz"]))
+                continue
+            problems = check_case(mozc, kind, name, args.update)
+            if problems:
+                failed.append((f"{kind}/{name}", problems))
+    checks = [("determinism", check_determinism), ("no output on error", check_no_output_on_error),
+              ("hostile inputs", check_nasty_inputs)]
+    if args.include:
+        checks.append(("generated code compiles", lambda m: check_generated_code_compiles(m, args.cxx, args.include)))
+    for label, check in checks:
+        total += 1
+        problems = check(mozc)
+        if problems:
+            failed.append((label, problems))
+
+    for label, problems in failed:
+        print(f"FAIL {label}")
+        for p in problems:
+            print("  " + p.replace("\n", "\n  "))
+    print(f"{total - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
