@@ -1,0 +1,68 @@
+#include <doctest/doctest.h>
+
+#include "mozc_test_util.hpp"
+
+using namespace mozc;
+using mozc::testing::compile_text;
+
+namespace {
+const Strand& strand(const Plan& plan, const std::string& id) {
+  for (const auto& s : plan.strands)
+    if (s.id == id) return s;
+  FAIL("no strand " << id);
+  throw;
+}
+}  // namespace
+
+TEST_CASE("planner: one strand per table trigger; key lookup, index or scan per join") {
+  auto r = compile_text(
+      "schema a(int, int).\nschema b(int, int).\nschema c(int, int).\n"
+      "materialize(a, infinity, infinity, keys(1,2)).\n"
+      "materialize(b, infinity, infinity, keys(1)).\n"
+      "materialize(c, infinity, infinity, keys(1,2)).\n"
+      "j1 out(X, Z) :- a(X, Y), b(Y, Z).\n"    // from a: b's key is bound -> key lookup
+      "j2 out2(X, Z) :- b(Y, Z), a(X, Y).\n"   // from b: a's 2nd field bound -> index
+      "j3 out3(X, W) :- a(X, Y), c(Z, W).\n",  // nothing shared -> scan
+      Action::EmitCpp);
+  REQUIRE_MESSAGE(r.ok, r.diagnostics());
+  const Plan& plan = r.c->plan;
+  CHECK(strand(plan, "j1_1").trigger->pred == "a");
+  CHECK(strand(plan, "j1_1").steps[0].kind == Step::Kind::KeyLookup);
+  CHECK(strand(plan, "j1_2").trigger->pred == "b");
+  CHECK(strand(plan, "j1_2").steps[0].kind == Step::Kind::IndexLookup);
+  CHECK(plan.indexes.at("a") == std::vector<std::vector<int>>{{1}});  // one shared index on a's 2nd field
+  CHECK(strand(plan, "j3_1").steps[0].kind == Step::Kind::Scan);
+}
+
+TEST_CASE("planner: an event rule gets one strand; selections are placed once their variables are bound") {
+  auto r = compile_text(
+      "schema ev(int).\nschema t(int, int).\n"
+      "materialize(t, infinity, infinity, keys(1)).\n"
+      "e1 out(X, Y) :- ev(X), t(X, Y), Y > 3, Z := Y + 1, Z < 10.\n",
+      Action::EmitCpp);
+  REQUIRE_MESSAGE(r.ok, r.diagnostics());
+  int strands = 0;
+  for (const auto& s : r.c->plan.strands) strands += s.rule->name == "e1";
+  CHECK(strands == 1);
+  const auto& steps = strand(r.c->plan, "e1_1").steps;
+  REQUIRE(steps.size() == 4);
+  CHECK(steps[0].kind == Step::Kind::KeyLookup);
+  CHECK(steps[1].kind == Step::Kind::Filter);
+  CHECK(steps[2].kind == Step::Kind::Assign);
+  CHECK(steps[3].kind == Step::Kind::Filter);
+}
+
+TEST_CASE("planner: periodic gets a timer; table aggregates get a recompute plan") {
+  auto r = compile_text(
+      "materialize(tick, infinity, infinity, keys(1)).\n"
+      "t1 tick(E) :- periodic(E, 0.5, 3).\n"
+      "t2 count(1, count<*>) :- tick(_).\n",
+      Action::EmitCpp);
+  REQUIRE_MESSAGE(r.ok, r.diagnostics());
+  REQUIRE(r.c->plan.timers.size() == 1);
+  CHECK(r.c->plan.timers[0].period == 0.5);
+  CHECK(r.c->plan.timers[0].count == 3);
+  REQUIRE(r.c->plan.aggregates.size() == 1);
+  CHECK(r.c->plan.aggregates[0].group_vars.empty());
+  CHECK(strand(r.c->plan, "t2_1").mode == StrandMode::AggregateGroups);
+}
