@@ -31,6 +31,8 @@ enum class ExprKind {
   Binary,     // text = operator, args[0], args[1]
   Interval,   // args = key, lo, hi; lo_closed/hi_closed
   Aggregate,  // text = min|max|sum|avg|count, args[0] = the variable (none for count<*>)
+  OverlayAddr,  // ov::x: text = overlay name, args[0] = x (any value, even another address)
+  TupleCons,    // made by the rewriter only: a tuple as a value; text = predicate, args = its fields
 };
 
 struct Expr {

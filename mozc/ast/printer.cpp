@@ -54,6 +54,8 @@ std::string expr_str(const Expr& e) {
       return expr_str(*e.args[0]) + " in " + (e.lo_closed ? "[" : "(") + expr_str(*e.args[1]) + ", " +
              expr_str(*e.args[2]) + (e.hi_closed ? "]" : ")");
     case ExprKind::Aggregate: return e.text + "<" + (e.args.empty() ? "*" : expr_str(*e.args[0])) + ">";
+    case ExprKind::OverlayAddr: return e.text + "::" + expr_str(*e.args[0]);
+    case ExprKind::TupleCons: return e.text + "(" + join(e.args) + ")";
   }
   return "?";
 }
@@ -137,6 +139,7 @@ bool Expr::is_constant() const {
     case ExprKind::Int: case ExprKind::Float: case ExprKind::String: case ExprKind::Bool: case ExprKind::IdLit:
       return true;
     case ExprKind::List:
+    case ExprKind::OverlayAddr:
       for (const auto& a : args)
         if (!a->is_constant()) return false;
       return true;

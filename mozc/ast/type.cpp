@@ -18,6 +18,7 @@ std::string Type::str() const {
     case TypeKind::String: return "string";
     case TypeKind::Id: return "id";
     case TypeKind::Addr: return "addr";
+    case TypeKind::Tuple: return "tuple";
     case TypeKind::List: return "list<" + (args.empty() ? std::string("?") : args[0].str()) + ">";
   }
   return "?";

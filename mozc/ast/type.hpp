@@ -6,7 +6,7 @@
 
 namespace mozc {
 
-enum class TypeKind { Unknown, Int, Float, Bool, String, Id, Addr, List };
+enum class TypeKind { Unknown, Int, Float, Bool, String, Id, Addr, List, Tuple };  // Tuple: a nested tuple (packet)
 
 struct Type {
   TypeKind kind = TypeKind::Unknown;

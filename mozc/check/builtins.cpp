@@ -51,6 +51,7 @@ class SigParser {
     else if (w == "string") t.kind = TypeKind::String;
     else if (w == "id") t.kind = TypeKind::Id;
     else if (w == "addr") t.kind = TypeKind::Addr;
+    else if (w == "tuple") t.kind = TypeKind::Tuple;
     else if (w == "list") {
       t.kind = TypeKind::List;
       expect('<');
@@ -85,6 +86,13 @@ std::map<std::string, Signature> make_table() {
       {"f_cdr", "(list<T>) -> list<T>"},
       {"f_last", "(list<T>) -> T"},
       {"f_removeLast", "(list<T>) -> list<T>"},
+      {"f_ovName", "(addr) -> string"},
+      {"f_ovAddr", "(addr) -> addr"},
+      {"f_ovId", "(addr) -> id"},
+      {"f_ovStr", "(addr) -> string"},
+      {"f_routeHead", "(addr) -> addr"},
+      {"f_routeTail", "(addr) -> addr"},
+      {"f_isIp", "(addr) -> bool"},
   };
   std::map<std::string, Signature> out;
   for (const auto& [name, sig] : table) out[name] = SigParser(sig).parse();

@@ -35,6 +35,25 @@ void check_periodic_form(CheckContext& cx, const Atom& a, bool is_head) {
   }
 }
 
+// ov.send(Dest, Packet) and ov.recv(Packet) have fixed shapes, and are events:
+// the runtime creates and consumes them once per packet (LocSpecDemux, OverlayRecvUnwrap).
+void check_data_planes(CheckContext& cx) {
+  for (const auto& [name, p] : cx.preds) {
+    std::string ov = data_plane_overlay(name, "send");
+    bool is_send = !ov.empty();
+    if (!is_send) ov = data_plane_overlay(name, "recv");
+    if (ov.empty()) continue;
+    size_t want = is_send ? 2 : 1;
+    const char* shape = is_send ? "(Dest, Packet)" : "(Packet)";
+    if (p.arity != want)
+      cx.diags.error(p.first_use, "'" + name + "' is the data plane of overlay '" + ov + "' and takes " + shape +
+                                      ", not " + fields(p.arity));
+    if (p.materialized)
+      cx.diags.error(p.first_use, "'" + name + "' is the data plane of overlay '" + ov +
+                                      "' and must be an event; it cannot be materialized");
+  }
+}
+
 }  // namespace
 
 void collect_predicates(CheckContext& cx) {
@@ -113,13 +132,17 @@ void collect_predicates(CheckContext& cx) {
     else it->second.best_effort = true;
   }
 
+  check_data_planes(cx);
+
   for (auto& r : cx.program.rules) {
     for (auto& t : r.body) {
       if (t.kind != BodyTerm::Kind::Atom || is_periodic(t.atom.pred)) continue;
       const PredInfo& p = preds[t.atom.pred];
       bool declared = false;
       for (const auto& s : cx.program.schemas) declared |= s.pred == p.name;
-      if (!p.materialized && !p.derived && !declared) {
+      // The runtime itself derives ov.send (LocSpecDemux) and ov.recv (from the network).
+      bool data_plane = !data_plane_overlay(p.name, "send").empty() || !data_plane_overlay(p.name, "recv").empty();
+      if (!p.materialized && !p.derived && !declared && !data_plane) {
         cx.diags.error(t.atom.loc, "unknown predicate '" + t.atom.pred +
                                        "': no rule derives it and it is not materialized (declare "
                                        "schema " + t.atom.pred + "(...) if it only comes from facts)");

@@ -32,4 +32,13 @@ struct CheckedProgram {
 
 inline bool is_periodic(const std::string& pred) { return pred == "periodic"; }
 
+// Overlay data planes (paper §4.4): `ov.send(Dest, Packet)` and `ov.recv(Packet)`.
+// Returns "ov" when `pred` is ov.<role> for a plain overlay name, else "".
+inline std::string data_plane_overlay(const std::string& pred, const std::string& role) {
+  size_t dot = pred.find('.');
+  if (dot == std::string::npos || dot == 0 || pred.find('.', dot + 1) != std::string::npos) return "";
+  return pred.substr(dot + 1) == role ? pred.substr(0, dot) : "";
+}
+inline std::string send_predicate(const std::string& overlay) { return overlay + ".send"; }
+
 }  // namespace mozc

@@ -55,6 +55,10 @@ class Inference {
       auto& fields = fields_[name];
       for (size_t i = 0; i < p.arity; ++i)
         fields.push_back(i < p.types.size() ? solver_.from(p.types[i]) : solver_.fresh());
+      // The packet of a data plane is a nested tuple, whatever the rules do with it.
+      size_t packet = !data_plane_overlay(name, "send").empty() ? 1 : !data_plane_overlay(name, "recv").empty() ? 0 : 9;
+      if (packet < fields.size() && !solver_.unify(fields[packet], solver_.make(TypeKind::Tuple)))
+        mismatch(p.first_use, "the packet of '" + name + "' must be of type tuple, not " + show(fields[packet]));
     }
     for (auto& r : cx_.program.rules) rule(r);
     // A value only ever computed with or compared, like an unsuffixed literal,
@@ -98,8 +102,12 @@ class Inference {
   }
 
   void atom(Atom& a, bool is_head) {
-    (void)is_head;
     if (a.at) require(expr(*a.at), TypeKind::Addr, a.at->loc, "the location specifier");
+    const ExprPtr& where = a.location();
+    if (is_head && where && where->kind == ExprKind::OverlayAddr && !fields_.count(send_predicate(where->text)))
+      cx_.diags.error(where->loc, "'" + a.pred + "' is sent to overlay '" + where->text +
+                                      "', which this program does not define (no rule uses " +
+                                      send_predicate(where->text) + ")");
     if (is_periodic(a.pred)) {
       size_t first = a.ndlog_located ? 1 : 0;
       if (a.ndlog_located) require(expr(*a.args[0]), TypeKind::Addr, a.args[0]->loc, "the location specifier");
@@ -194,8 +202,23 @@ class Inference {
       case ExprKind::Aggregate:
         cx_.diags.error(e.loc, "aggregate " + e.text + "<> is only allowed as a field of a rule head");
         return solver_.fresh();
+      case ExprKind::OverlayAddr: return overlay_addr(e);
+      case ExprKind::TupleCons: return solver_.make(TypeKind::Tuple);
     }
     return solver_.fresh();
+  }
+
+  // ov::x: x has the type of the first field of ov.send when the program defines
+  // overlay ov; otherwise (an address of another overlay, kept or forwarded) its own.
+  T overlay_addr(Expr& e) {
+    T inner = expr(*e.args[0]);
+    auto it = fields_.find(send_predicate(e.text));
+    if (it != fields_.end() && !it->second.empty() && !solver_.unify(inner, it->second[0])) {
+      mismatch(e.args[0]->loc, "a node of overlay '" + e.text + "' is addressed by " + show(it->second[0]) +
+                                   " (the first field of " + send_predicate(e.text) + "), not " + show(inner));
+      cx_.diags.note(cx_.preds[send_predicate(e.text)].first_use, "'" + send_predicate(e.text) + "' is first used here");
+    }
+    return solver_.make(TypeKind::Addr);
   }
 
   T call(Expr& e) {

@@ -5,6 +5,7 @@
 
 #include "ast/printer.hpp"
 #include "check/checker.hpp"
+#include "driver/toolchain.hpp"
 #include "emit/cpp_emitter.hpp"
 #include "parse/parser.hpp"
 #include "rewrite/rewrite.hpp"
@@ -16,7 +17,7 @@ std::string program_name(const Options& options) {
 }
 
 bool compile(const Options& options, Compilation& c) {
-  Program parsed = parse_program(options.inputs, c.sources, c.diags);
+  Program parsed = parse_program(options.inputs, c.sources, c.diags, module_dirs());
   if (c.diags.has_errors()) return false;
 
   c.checked = check(std::move(parsed), c.diags);

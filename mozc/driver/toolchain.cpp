@@ -33,6 +33,20 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
+}  // namespace
+
+std::vector<std::string> module_dirs() {
+  std::vector<std::string> dirs;
+  if (const char* path = std::getenv("MOSAIC_MODULE_PATH")) dirs = split(path, ':');
+  std::error_code ec;
+  fs::path installed = fs::read_symlink("/proc/self/exe", ec).parent_path().parent_path() / "share/mosaic/modules";
+  if (!ec && fs::exists(installed)) dirs.push_back(installed.string());
+  else dirs.push_back(MOZC_BUILD_MODULE_DIR);
+  return dirs;
+}
+
+namespace {
+
 // An installed mozc finds the runtime at ../include and ../lib*; a build-tree
 // mozc uses the paths CMake recorded. MOSAIC_INCLUDE_DIRS/MOSAIC_RUNTIME_LIB override both.
 RuntimeLocation locate_runtime() {

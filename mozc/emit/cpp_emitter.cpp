@@ -50,8 +50,7 @@ class CppEmitter {
     for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     return out;
   }
-  // Capitalized so no predicate name can clash with a C++ type (size_t, int64_t, ...).
-  static std::string T(const std::string& pred) { return "Tuple_" + cpp_ident(pred); }
+  static std::string T(const std::string& pred) { return cpp_tuple_struct(pred); }
   static std::string table(const std::string& pred) { return cpp_ident(pred) + "_"; }
   static std::string field(int i) { return "f" + std::to_string(i); }
 
@@ -63,6 +62,7 @@ class CppEmitter {
     w_.line("// " + p.name + "(" + fields + "): " + kind + (p.generated ? ", made by localization" : "") +
             (p.best_effort ? ", best-effort" : ""));
     w_.open("struct " + T(p.name) + " {");
+    w_.line("static constexpr std::string_view kName = " + cpp_string_literal(p.name) + ";");
     for (size_t i = 0; i < p.arity; ++i) w_.line(cpp_type(p.types[i]) + " " + field(i) + "{};");
     if (p.materialized) {
       std::string types, vals;
@@ -82,6 +82,7 @@ class CppEmitter {
       assign += " && convert(v[" + std::to_string(i) + "], " + field(i) + ")";
     }
     w_.line("void encode(Writer& w) const { " + enc + "}");
+    w_.line("Packet pack() const { Writer w; w.bytes(kName); encode(w); return Packet{w.take()}; }");
     w_.line("bool decode(Reader& r) { return " + dec + "; }");
     w_.line("void dump(JsonSink& s) const { " + dump + "}");
     w_.line("bool assign(const std::vector<Value>& v) { return " + assign + "; }");
@@ -125,6 +126,7 @@ class CppEmitter {
     w_.line("");
     w_.line(" private:");
     members();
+    overlay_demux();
     for (const auto& [name, p] : cp_.preds) predicate_plumbing(p);
     for (const auto& s : plan_.strands) strand(s);
     for (const auto& a : plan_.aggregates) aggregate(a);
@@ -191,13 +193,20 @@ class CppEmitter {
     w_.open("bool receive(std::string_view message) override {");
     w_.line("Reader r(message);");
     w_.line("uint8_t op;");
+    w_.line("if (!r.u8(op) || (op != uint8_t(Op::Insert) && op != uint8_t(Op::Delete))) return false;");
+    w_.line("return accept(message.substr(1), Op(op));");
+    w_.close("}");
+    w_.line("// Decodes a packet, [predicate][fields], and queues its tuple: for the network");
+    w_.line("// (after the op byte) and for OverlayRecvUnwrap. False, changing nothing, when malformed.");
+    w_.open("bool accept(std::string_view packet, Op op) {");
+    w_.line("Reader r(packet);");
     w_.line("std::string pred;");
-    w_.line("if (!r.u8(op) || (op != uint8_t(Op::Insert) && op != uint8_t(Op::Delete)) || !r.bytes(pred)) return false;");
+    w_.line("if (!r.bytes(pred)) return false;");
     for (const auto& [name, p] : cp_.preds) {
       w_.open("if (pred == " + cpp_string_literal(name) + ") {");
       w_.line(T(name) + " t;");
       w_.line("if (!t.decode(r) || !r.at_end()) return false;");
-      w_.line("enqueue_" + cpp_ident(name) + "(std::move(t), Op(op));");
+      w_.line("enqueue_" + cpp_ident(name) + "(std::move(t), op);");
       w_.line("return true;");
       w_.close("}");
     }
@@ -274,6 +283,35 @@ class CppEmitter {
     }
   }
 
+  // LocSpecDemux for overlay addresses: ov::x becomes the local event
+  // ov.send(x, packet), for each overlay this program defines (has ov.send).
+  // The address is runtime-typed, so x is converted to the type ov.send expects.
+  void overlay_demux() {
+    w_.line("");
+    w_.open("void to_overlay(const Addr& dest, Packet&& packet, Op op) {");
+    w_.open("if (op != Op::Insert) {");
+    w_.line("rt_->dropped(Drop::Unroutable, \"a deletion cannot be sent through overlay address \" + dest.to_string());");
+    w_.line("return;");
+    w_.close("}");
+    bool any = false;
+    for (const auto& [name, p] : cp_.preds) {
+      std::string ov = data_plane_overlay(name, "send");
+      if (ov.empty() || p.arity != 2) continue;
+      any = true;
+      w_.open("if (dest.overlay_name() == " + cpp_string_literal(ov) + ") {");
+      w_.line(T(name) + " s;");
+      w_.open("if (convert(dest.inner(), s.f0)) {");
+      w_.line("s.f1 = std::move(packet);");
+      w_.line("enqueue_" + cpp_ident(name) + "(std::move(s), Op::Insert);");
+      w_.line("return;");
+      w_.close("}");
+      w_.close("}");
+    }
+    if (!any) w_.line("(void)packet;");
+    w_.line("rt_->dropped(Drop::Unroutable, \"no overlay of this program routes \" + dest.to_string());");
+    w_.close("}");
+  }
+
   // enqueue/deliver/send/insert/delete/removed/on for one predicate.
   void predicate_plumbing(const PredInfo& p) {
     std::string id = cpp_ident(p.name), t = T(p.name);
@@ -287,9 +325,11 @@ class CppEmitter {
     w_.line("t.encode(w);");
     w_.line("rt_->send(dest, w.take(), " + std::string(p.best_effort ? "true" : "false") + ");");
     w_.close("}");
-    w_.line("// LocSpecDemux: a tuple for this node goes to the Mux, any other to the network.");
+    w_.line("// LocSpecDemux: a tuple for this node goes to the Mux, one for an overlay");
+    w_.line("// address to that overlay's send (OverlaySendWrap), any other to the network.");
     w_.open("void deliver_" + id + "(" + t + "&& t, Op op, const Addr* dest) {");
     w_.line("if (!dest || *dest == rt_->local_addr()) enqueue_" + id + "(std::move(t), op);");
+    w_.line("else if (dest->is_overlay()) to_overlay(*dest, t.pack(), op);");
     w_.line("else send_" + id + "(*dest, t, op);");
     w_.close("}");
     std::vector<const Strand*> on_insert, on_remove;
@@ -300,9 +340,17 @@ class CppEmitter {
       if (s.mode == StrandMode::AggregateGroups) on_remove.push_back(&s);
     }
     if (!p.materialized) {
+      bool unwrap = !data_plane_overlay(p.name, "recv").empty();
       w_.open("void on_" + id + "(const " + t + "& t) {");
       for (const Strand* s : on_insert) w_.line("strand_" + s->id + "(t);");
-      if (on_insert.empty()) w_.line("(void)t;");
+      if (unwrap) {
+        w_.line("// OverlayRecvUnwrap: the payload goes on as a local tuple; if it is itself");
+        w_.line("// some ov.recv(...), it is unwrapped again when its turn comes.");
+        w_.line("if (!accept(t.f0.bytes, Op::Insert)) rt_->dropped(Drop::MalformedPacket, \"" + p.name +
+                " carried a tuple this program cannot decode\");");
+      } else if (on_insert.empty()) {
+        w_.line("(void)t;");
+      }
       w_.close("}");
       return;
     }
@@ -356,7 +404,7 @@ class CppEmitter {
 
   void rule_comment(const Rule& r) {
     w_.line("");
-    w_.line("// rule " + r.name + " @ " + r.origin + (r.derived_from.empty() ? "" : " (localized from rule " + r.derived_from + ")"));
+    w_.line("// rule " + r.name + " @ " + r.origin + (r.derived_from.empty() ? "" : " (rewritten from rule " + r.derived_from + ")"));
     std::istringstream src(r.source_text);
     for (std::string line; std::getline(src, line);) w_.line("//   " + line);
     if (!r.derived_from.empty()) w_.line("// as: " + rule_str(r));

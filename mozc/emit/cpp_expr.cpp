@@ -12,6 +12,7 @@ std::string cpp_type(const Type& t) {
     case TypeKind::String: return "std::string";
     case TypeKind::Id: return "mosaic::Id";
     case TypeKind::Addr: return "mosaic::Addr";
+    case TypeKind::Tuple: return "mosaic::Packet";
     case TypeKind::List: return "std::vector<" + cpp_type(t.args.at(0)) + ">";
     case TypeKind::Unknown: break;
   }
@@ -25,6 +26,8 @@ std::string cpp_ident(const std::string& pred) {
   for (char c : pred) out += c == '.' ? std::string("__") : std::string(1, c);
   return out;
 }
+
+std::string cpp_tuple_struct(const std::string& pred) { return "Tuple_" + cpp_ident(pred); }
 
 std::string cpp_string_literal(const std::string& s) {
   std::string out = "\"";
@@ -82,6 +85,15 @@ std::string ExprEmitter::emit(const Expr& e) {
     case ExprKind::Interval:
       return "in_interval(" + emit(*e.args[0]) + ", " + emit(*e.args[1]) + ", " + emit(*e.args[2]) + ", " +
              (e.lo_closed ? "true" : "false") + ", " + (e.hi_closed ? "true" : "false") + ")";
+    case ExprKind::OverlayAddr: {
+      std::string make = "mosaic::Addr::overlay(" + cpp_string_literal(e.text) + ", mosaic::to_value(" + emit(*e.args[0]) + "))";
+      return e.is_constant() ? pool_.intern(e.type, make) : make;
+    }
+    case ExprKind::TupleCons: {  // OverlaySendWrap: the tuple, encoded as a packet
+      std::string out = cpp_tuple_struct(e.text) + "{";
+      for (size_t i = 0; i < e.args.size(); ++i) out += (i ? ", " : "") + emit(*e.args[i]);
+      return out + "}.pack()";
+    }
     case ExprKind::Wildcard:
     case ExprKind::Aggregate: break;
   }

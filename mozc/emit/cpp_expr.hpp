@@ -14,6 +14,9 @@ namespace mozc {
 std::string cpp_type(const Type& t);
 std::string cpp_var(const std::string& mozlog_var);  // S -> v_S
 std::string cpp_ident(const std::string& pred);      // ron.RT -> ron__RT
+// The struct of a predicate's tuples; capitalized so no predicate name can
+// clash with a C++ type (size_t, int64_t, ...).
+std::string cpp_tuple_struct(const std::string& pred);  // ron.RT -> Tuple_ron__RT
 std::string cpp_string_literal(const std::string& s);
 
 class LiteralPool {

@@ -1,6 +1,7 @@
 // --emit=dataflow: the node's dataflow as Graphviz dot, after the paper's
 // Figure 4: network in -> Mux -> ReceiveDemux -> strands (with their joins and
-// indexes) -> LocSpecDemux -> Mux (local) or network out.
+// indexes) -> LocSpecDemux -> Mux (local) or network out; with overlays,
+// LocSpecDemux -> OverlaySendWrap -> ov.send, and ov.recv -> OverlayRecvUnwrap -> Mux.
 #include <set>
 #include <sstream>
 
@@ -40,6 +41,19 @@ std::string emit_dataflow(const CheckedProgram& program, const Plan& plan, const
   o << "  locspec [label=\"LocSpecDemux\", shape=invtrapezium];\n";
   o << "  net_in -> mux;\n  mux -> demux;\n  locspec -> mux [label=\"local\"];\n  locspec -> net_out [label=\"@IP:port\"];\n";
   if (!plan.timers.empty()) o << "  timers [label=\"periodic timers\", shape=ellipse];\n";
+  std::string sends, recvs;
+  for (const auto& [pred, p] : program.preds) {
+    if (!data_plane_overlay(pred, "send").empty()) sends += (sends.empty() ? "" : ", ") + pred;
+    if (!data_plane_overlay(pred, "recv").empty()) recvs += (recvs.empty() ? "" : ", ") + pred;
+  }
+  if (!sends.empty()) {
+    o << "  wrap [label=\"OverlaySendWrap\\nt@ov::x -> ov.send(x, t)\", style=bold];\n";
+    o << "  locspec -> wrap [label=\"@ov::x\"];\n  wrap -> mux [label=\"" << esc(sends) << "\"];\n";
+  }
+  if (!recvs.empty()) {
+    o << "  unwrap [label=\"OverlayRecvUnwrap\\nov.recv(P) -> P\", style=bold];\n";
+    o << "  demux -> unwrap [label=\"" << esc(recvs) << "\"];\n  unwrap -> mux [label=\"payload\"];\n";
+  }
   o << "  subgraph cluster_tables {\n    label=\"tables\"; style=dashed;\n";
   for (const auto& [pred, p] : program.preds) {
     if (!p.materialized) continue;

@@ -18,7 +18,8 @@ bool is_aggregate_name(const std::string& s) {
 
 class Parser {
  public:
-  Parser(SourceManager& sources, Diagnostics& diags) : sources_(sources), diags_(diags) {}
+  Parser(SourceManager& sources, Diagnostics& diags, std::vector<std::string> module_dirs)
+      : sources_(sources), diags_(diags), module_dirs_(std::move(module_dirs)) {}
 
   void parse_file(const std::string& path, Loc included_from) {
     std::error_code ec;
@@ -106,8 +107,7 @@ class Parser {
     if (d.text == "include") {
       const Token& file = expect(Tok::String, "a quoted file name after #include");
       expect(Tok::EndDirective, "end of line after #include");
-      auto dir = std::filesystem::path(sources_.name(d.loc.file)).parent_path();
-      parse_file((dir / file.text).string(), file.loc);
+      parse_file(resolve_include(file.text, d.loc), file.loc);
       return;
     }
     if (!at(Tok::Ident) && !at(Tok::Var)) fail("a constant name after #define");
@@ -191,10 +191,10 @@ class Parser {
   }
 
   Type type_name() {
-    const Token& t = expect(Tok::Ident, "a type (int, float, bool, string, id, addr, list<T>)");
+    const Token& t = expect(Tok::Ident, "a type (int, float, bool, string, id, addr, tuple, list<T>)");
     static const std::map<std::string, TypeKind> kinds = {
-        {"int", TypeKind::Int}, {"float", TypeKind::Float}, {"bool", TypeKind::Bool},
-        {"string", TypeKind::String}, {"id", TypeKind::Id}, {"addr", TypeKind::Addr}};
+        {"int", TypeKind::Int}, {"float", TypeKind::Float}, {"bool", TypeKind::Bool},   {"string", TypeKind::String},
+        {"id", TypeKind::Id},   {"addr", TypeKind::Addr},   {"tuple", TypeKind::Tuple}};
     if (t.text == "list") {
       expect(Tok::Lt, "'<' after list");
       Type elem = type_name();
@@ -380,6 +380,10 @@ class Parser {
       case Tok::IdLit: advance(); return Expr::make(ExprKind::IdLit, t.loc, t.text);
       case Tok::Var: {
         advance();
+        if (at(Tok::ColonColon)) {  // Ron::x: overlay names are not variables
+          advance();
+          return overlay_addr(t);
+        }
         if (auto c = constant(t)) return c;
         if (t.text == "_") return Expr::make(ExprKind::Wildcard, t.loc, "_");
         return Expr::make(ExprKind::Var, t.loc, t.text);
@@ -408,6 +412,7 @@ class Parser {
 
   ExprPtr ident_expr() {
     const Token& t = advance();
+    if (accept(Tok::ColonColon)) return overlay_addr(t);
     if (t.text == "true" || t.text == "false") return Expr::make(ExprKind::Bool, t.loc, t.text);
     if (auto c = constant(t)) return c;
     if (is_aggregate_name(t.text) && at(Tok::Lt)) {
@@ -440,6 +445,29 @@ class Parser {
     throw Bail{};
   }
 
+  // ov::x, where x is a primary expression: ron::sr::[G, D] nests to the right.
+  ExprPtr overlay_addr(const Token& name) {
+    Nest guard(*this);
+    // The wire accepts what this accepts (mosaic::Addr::valid_overlay_name, minus '.').
+    bool plain = name.text.size() <= 64;
+    for (char c : name.text) plain &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    if (!plain)
+      diags_.error(name.loc, "an overlay name is made of lowercase letters, digits and '_' (at most 64): '" +
+                                 name.text + "'");
+    return Expr::make(ExprKind::OverlayAddr, name.loc, name.text, {primary()});
+  }
+
+  // #include "x.moz": next to the including file, else in the module
+  // directories (the standard modules such as sr.moz live there).
+  std::string resolve_include(const std::string& name, Loc from) {
+    namespace fs = std::filesystem;
+    fs::path local = fs::path(sources_.name(from.file)).parent_path() / name;
+    if (fs::path(name).is_absolute() || fs::exists(local)) return local.string();
+    for (const auto& dir : module_dirs_)
+      if (fs::exists(fs::path(dir) / name)) return (fs::path(dir) / name).string();
+    return local.string();  // reported as unreadable
+  }
+
   // A use of a #define'd name: a copy of its value located at the use.
   ExprPtr constant(const Token& t) {
     auto it = constants_.find(t.text);
@@ -454,6 +482,7 @@ class Parser {
   Program program_;
   std::vector<Token> toks_;
   size_t pos_ = 0;
+  std::vector<std::string> module_dirs_;
   std::map<std::string, ExprPtr> constants_;
   std::map<std::string, Loc> constant_locs_;
   std::set<std::string> seen_files_;
@@ -463,8 +492,9 @@ class Parser {
 
 }  // namespace
 
-Program parse_program(const std::vector<std::string>& paths, SourceManager& sources, Diagnostics& diags) {
-  Parser parser(sources, diags);
+Program parse_program(const std::vector<std::string>& paths, SourceManager& sources, Diagnostics& diags,
+                      const std::vector<std::string>& module_dirs) {
+  Parser parser(sources, diags, module_dirs);
   for (const auto& p : paths) parser.parse_file(p, Loc{});
   return parser.take();
 }

@@ -10,6 +10,8 @@
 
 namespace mozc {
 
-Program parse_program(const std::vector<std::string>& paths, SourceManager& sources, Diagnostics& diags);
+// `module_dirs`: where #include looks when the file is not next to its includer.
+Program parse_program(const std::vector<std::string>& paths, SourceManager& sources, Diagnostics& diags,
+                      const std::vector<std::string>& module_dirs = {});
 
 }  // namespace mozc

@@ -10,6 +10,10 @@ namespace mozc {
 // Returns false (with diagnostics) if a rule cannot be rewritten.
 bool rewrite(CheckedProgram& program, Diagnostics& diags);
 
+// A head addressed to a static overlay address, p@ov::x(...), becomes the
+// event ov.send(x, p(...)) that the overlay's data-plane rules forward.
+bool desugar_overlay_sends(CheckedProgram& program, Diagnostics& diags);
+
 // Rule localization (NDlog): a body whose predicates live at two or more
 // locations is split so that each part runs at one node and ships its partial
 // results to the next location as a generated predicate.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "mosaic/value.hpp"
 #include "process_rng.hpp"
 
 namespace mosaic::builtins {
@@ -40,5 +41,53 @@ Id sha1_of(std::string_view text) {
   }
   return Id::from_bytes(digest);
 }
+
+namespace {
+
+// The hops of a source route ov::[a, b, ...]; null when `a` is not one.
+const Value::List* route_of(const Addr& a) {
+  if (!a.is_overlay()) return nullptr;
+  const auto* hops = std::get_if<Value::List>(&a.inner().v);
+  if (!hops) return nullptr;
+  for (const Value& hop : *hops) {
+    if (!std::holds_alternative<Addr>(hop.v)) return nullptr;
+  }
+  return hops;
+}
+
+}  // namespace
+
+std::string f_ovName(const Addr& a) { return a.overlay_name(); }
+
+Addr f_ovAddr(const Addr& a) {
+  if (!a.is_overlay()) return Addr();
+  const auto* inner = std::get_if<Addr>(&a.inner().v);
+  return inner ? *inner : Addr();
+}
+
+Id f_ovId(const Addr& a) {
+  Id id;
+  if (!a.is_overlay() || !convert(a.inner(), id)) return Id();
+  return id;
+}
+
+std::string f_ovStr(const Addr& a) {
+  if (!a.is_overlay()) return "";
+  const auto* inner = std::get_if<std::string>(&a.inner().v);
+  return inner ? *inner : "";
+}
+
+Addr f_routeHead(const Addr& a) {
+  const Value::List* hops = route_of(a);
+  return hops && !hops->empty() ? std::get<Addr>(hops->front().v) : Addr();
+}
+
+Addr f_routeTail(const Addr& a) {
+  const Value::List* hops = route_of(a);
+  if (!hops || hops->empty()) return Addr();
+  return Addr::overlay(a.overlay_name(), Value{Value::List(hops->begin() + 1, hops->end())});
+}
+
+bool f_isIp(const Addr& a) { return a.is_ip(); }
 
 }  // namespace mosaic::builtins

@@ -1,6 +1,50 @@
 #include "mosaic/codec.hpp"
 
+#include <utility>
+
 namespace mosaic {
+
+namespace {
+
+constexpr size_t kMaxPredicateName = 255;
+constexpr size_t kMaxPacketFields = 255;
+
+// A list of any values; each element is one level deeper than the list.
+bool get_list(Reader& r, Value::List& out, int depth) {
+  uint32_t n;
+  if (depth <= 0 || !r.tag(Tag::List) || !r.u32(n) || n > r.remaining()) return false;  // every element takes >= 1 byte
+  // No reserve(n): n is bounded only by the bytes left, and every nested list could claim as much again.
+  out.clear();
+  for (uint32_t i = 0; i < n; ++i) {
+    Value x;
+    if (!get(r, x, depth - 1)) return false;
+    out.push_back(std::move(x));
+  }
+  return true;
+}
+
+// A packet's encoding: a predicate name, then tagged fields to the end, each
+// decoded with `depth` levels left. `fields` is null when only checking.
+bool read_packet(std::string_view bytes, int depth, std::string& predicate, std::vector<Value>* fields) {
+  Reader r(bytes);
+  if (!r.bytes(predicate) || predicate.empty() || predicate.size() > kMaxPredicateName) return false;
+  for (size_t count = 0; !r.at_end(); ++count) {
+    Value x;
+    if (count == kMaxPacketFields || !get(r, x, depth)) return false;
+    if (fields) fields->push_back(std::move(x));
+  }
+  return true;
+}
+
+template <class T, class... Depth>
+bool get_into(Reader& r, Value& v, Depth... depth) {
+  T x{};
+  if (!get(r, x, depth...)) return false;
+  v.v = std::move(x);
+  return true;
+}
+
+}  // namespace
 
 void put(Writer& w, const Id& v) {
   unsigned char bytes[20];
@@ -22,15 +66,22 @@ bool get(Reader& r, Id& v) {
 void put(Writer& w, const Addr& v) {
   w.tag(Tag::Addr);
   w.u8(static_cast<uint8_t>(v.kind()));
-  if (v.kind() == Addr::Kind::Ip) {
-    w.u32(v.host());
-    w.u16(v.port());
+  switch (v.kind()) {
+    case Addr::Kind::None: break;
+    case Addr::Kind::Ip:
+      w.u32(v.host());
+      w.u16(v.port());
+      break;
+    case Addr::Kind::Overlay:
+      w.bytes(v.overlay_name());
+      put(w, v.inner());
+      break;
   }
 }
 
-bool get(Reader& r, Addr& v) {
+bool get(Reader& r, Addr& v, int depth) {
   uint8_t kind;
-  if (!r.tag(Tag::Addr) || !r.u8(kind)) return false;
+  if (depth <= 0 || !r.tag(Tag::Addr) || !r.u8(kind)) return false;
   switch (static_cast<Addr::Kind>(kind)) {
     case Addr::Kind::None:
       v = Addr();
@@ -42,8 +93,59 @@ bool get(Reader& r, Addr& v) {
       v = Addr::ip(host, port);
       return true;
     }
+    case Addr::Kind::Overlay: {
+      std::string name;
+      Value inner;
+      if (!r.bytes(name) || !Addr::valid_overlay_name(name) || !get(r, inner, depth - 1)) return false;
+      v = Addr::overlay(std::move(name), std::move(inner));
+      return true;
+    }
   }
   return false;  // a kind this runtime does not know
+}
+
+void put(Writer& w, const Packet& v) {
+  w.tag(Tag::Tuple);
+  w.bytes(v.bytes);
+}
+
+bool get(Reader& r, Packet& v, int depth) {
+  std::string bytes, predicate;
+  if (depth <= 0 || !r.tag(Tag::Tuple) || !r.bytes(bytes) || !read_packet(bytes, depth - 1, predicate, nullptr)) {
+    return false;
+  }
+  v.bytes = std::move(bytes);
+  return true;
+}
+
+bool decode_packet(const Packet& p, std::string& predicate, std::vector<Value>& fields) {
+  fields.clear();
+  return read_packet(p.bytes, kMaxNesting - 1, predicate, &fields);  // the packet itself is the first level
+}
+
+void put(Writer& w, const Value& v) {
+  std::visit([&w](const auto& x) { put(w, x); }, v.v);  // a List goes through put(std::vector<Value>)
+}
+
+bool get(Reader& r, Value& v, int depth) {
+  uint8_t tag;
+  if (!r.peek_u8(tag)) return false;
+  switch (static_cast<Tag>(tag)) {
+    case Tag::Int: return get_into<int64_t>(r, v);
+    case Tag::Float: return get_into<double>(r, v);
+    case Tag::Bool: return get_into<bool>(r, v);
+    case Tag::String: return get_into<std::string>(r, v);
+    case Tag::Id: return get_into<Id>(r, v);
+    case Tag::Addr: return get_into<Addr>(r, v, depth);
+    case Tag::List: {
+      Value::List list;
+      if (!get_list(r, list, depth)) return false;
+      v.v = std::move(list);
+      return true;
+    }
+    case Tag::Tuple: return get_into<Packet>(r, v, depth);
+  }
+  return false;  // not a tag
 }
 
 }  // namespace mosaic

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "mosaic/codec.hpp"
+
 namespace mosaic {
 
 namespace {
@@ -69,6 +71,9 @@ class FactsParser {
     if (std::isalpha(static_cast<unsigned char>(c))) {
       FactsLocation at = here();
       size_t start = pos_;
+      while (is_ident_char(peek()) || peek() == '.') ++pos_;
+      if (peek() == ':' && peek(1) == ':') return overlay(at, s_.substr(start, pos_ - start));
+      pos_ = start;
       while (is_ident_char(peek())) ++pos_;
       std::string_view word = s_.substr(start, pos_ - start);
       if (word == "true") return Value{true};
@@ -78,7 +83,22 @@ class FactsParser {
     fail("expected a value");
   }
 
+  // ov::V, where V is any value (another ov::V too).
+  Value overlay(FactsLocation at, std::string_view name) {
+    if (!Addr::valid_overlay_name(name)) {
+      fail_at(at, "'" + std::string(name) + "' is not an overlay name (a lowercase letter, then a-z, 0-9, '_' " +
+                      "or '.'; at most " + std::to_string(Addr::kMaxOverlayName) + " characters)");
+    }
+    Nest nest(*this, at);
+    pos_ += 2;  // "::"
+    ++overlays_;
+    Value inner = value();
+    --overlays_;
+    return Value{Addr::overlay(std::string(name), std::move(inner))};
+  }
+
   Value list() {
+    Nest nest(*this, here());
     ++pos_;  // '['
     Value::List items;
     skip_space();
@@ -102,7 +122,11 @@ class FactsParser {
       char c = peek();
       if (pos_ >= s_.size() || c == '\n') fail_at(at, "unterminated string literal");
       ++pos_;
-      if (c == '"') return out;
+      if (c == '"') {
+        // Inside an overlay address, "IP:port" becomes an address: one more level.
+        if (overlays_ > 0 && depth_ == kMaxNesting && Addr::parse(out)) fail_at(at, too_deep());
+        return out;
+      }
       if (c != '\\') {
         out += c;
         continue;
@@ -183,6 +207,25 @@ class FactsParser {
     return Value{i};
   }
 
+  // Lists and overlay addresses nest at most kMaxNesting deep, as on the wire:
+  // what a node reads from --facts it can send, and the parser's recursion is bounded.
+  class Nest {
+   public:
+    Nest(FactsParser& p, FactsLocation at) : p_(p) {
+      if (p_.depth_ == kMaxNesting) fail_at(at, too_deep());
+      ++p_.depth_;
+    }
+    ~Nest() { --p_.depth_; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+
+   private:
+    FactsParser& p_;
+  };
+  static std::string too_deep() {
+    return "value nested more than " + std::to_string(kMaxNesting) + " levels deep (lists and overlay addresses)";
+  }
+
   void skip_space() {
     for (;;) {
       char c = peek();
@@ -225,6 +268,8 @@ class FactsParser {
   size_t pos_ = 0;
   int line_ = 1;
   size_t line_start_ = 0;
+  int depth_ = 0;     // lists and overlay addresses around the value being read
+  int overlays_ = 0;  // of which overlay addresses
 };
 
 }  // namespace

@@ -1,7 +1,13 @@
 // Reads a --facts file: ground facts in Mozlog syntax, one or more per line,
 //   link("127.0.0.1:9001", "127.0.0.1:9002", 3).  // comments as in programs
 // Values are ints (optionally negative, decimal or 0x hex), floats, strings
-// with \" \\ \n \t escapes, true/false, id literals (0x1fI) and lists [a, b].
+// with \" \\ \n \t escapes, true/false, id literals (0x1fI), lists [a, b] and
+// overlay addresses ov::V, where V is any value, another ov::V included:
+//   route(ron::sr::["127.0.0.1:9001", fwd::0x10I]).
+// An overlay name (ov) is a lowercase letter, then a-z, 0-9, '_' or '.', with
+// `::` directly after it. Lists and overlay addresses nest at most kMaxNesting
+// (codec.hpp) deep, counting an "IP:port" string inside an overlay address,
+// which becomes an address.
 // Predicate names may be dotted (ron.link); an '@' before the first argument
 // (the NDlog location form) is accepted and ignored.
 #pragma once

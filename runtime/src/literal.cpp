@@ -2,6 +2,10 @@
 
 #include <charconv>
 #include <cmath>
+#include <vector>
+
+#include "mosaic/codec.hpp"
+#include "mosaic/value.hpp"
 
 namespace mosaic {
 
@@ -36,6 +40,18 @@ std::string to_literal(const std::string& v) {
 
 std::string to_literal(const Id& v) { return v.to_string(); }
 
-std::string to_literal(const Addr& v) { return to_literal(v.to_string()); }
+std::string to_literal(const Addr& v) {
+  // An Ip address is written as the string it is read from; an overlay address is its own syntax.
+  return v.is_overlay() ? v.to_string() : to_literal(v.to_string());
+}
+
+std::string to_literal(const Packet& v) {
+  std::string predicate;
+  std::vector<Value> fields;
+  if (!decode_packet(v, predicate, fields)) return "<malformed tuple>";
+  std::string out = predicate + "(";
+  for (size_t i = 0; i < fields.size(); ++i) out += (i ? ", " : "") + fields[i].to_literal();
+  return out + ")";
+}
 
 }  // namespace mosaic

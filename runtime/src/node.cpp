@@ -89,12 +89,28 @@ void Node::send(const Addr& dest, std::string message, bool best_effort) {
   }
 }
 
+void Node::dropped(Drop why, std::string_view detail) {
+  const char* what = "";
+  switch (why) {
+    case Drop::Unroutable:
+      ++unroutable_;
+      what = "dropped an unroutable tuple: ";
+      break;
+    case Drop::MalformedPacket:
+      ++malformed_;
+      what = "dropped a malformed overlay packet: ";
+      break;
+  }
+  if (log_enabled(LogLevel::Debug)) log(LogLevel::Debug, what + std::string(detail));
+}
+
 NodeStats Node::stats() const {
   NodeStats s;
   s.addr = config_.addr.to_string();
   s.received = received_;
   s.sent = sent_;
   s.malformed = malformed_;
+  s.unroutable = unroutable_;
   s.filtered = filtered_;
   s.retransmits = channel_.retransmits();
   s.duplicates = channel_.duplicates();

@@ -42,6 +42,7 @@ class Node final : public Runtime {
   const Addr& local_addr() const override { return config_.addr; }
   double now() const override;
   void send(const Addr& dest, std::string message, bool best_effort) override;
+  void dropped(Drop why, std::string_view detail) override;
 
   NodeStats stats() const;
   // With --until-idle: the uptime at which the node found itself idle.
@@ -71,7 +72,7 @@ class Node final : public Runtime {
   bool run_queued_ = false;
   int64_t next_event_id_ = 1;
   std::optional<double> idle_after_;
-  uint64_t received_ = 0, sent_ = 0, malformed_ = 0, filtered_ = 0;
+  uint64_t received_ = 0, sent_ = 0, malformed_ = 0, filtered_ = 0, unroutable_ = 0;
 };
 
 }  // namespace mosaic

@@ -10,6 +10,7 @@ std::string NodeStats::to_json() const {
   j["received"] = received;
   j["sent"] = sent;
   j["malformed"] = malformed;
+  j["unroutable"] = unroutable;
   j["filtered"] = filtered;
   j["retransmits"] = retransmits;
   j["duplicates"] = duplicates;

@@ -10,7 +10,8 @@ struct NodeStats {
   std::string addr;
   uint64_t received = 0;     // datagrams read from the socket, whatever became of them
   uint64_t sent = 0;         // datagrams written: data, retransmissions and acks
-  uint64_t malformed = 0;    // frames or tuple messages that failed to decode
+  uint64_t malformed = 0;    // frames, tuple messages or overlay packets that failed to decode
+  uint64_t unroutable = 0;   // tuples for an overlay address the program could not route
   uint64_t filtered = 0;     // datagrams dropped on purpose by --drop-rate
   uint64_t retransmits = 0;
   uint64_t duplicates = 0;   // reliable data that arrived again and was not delivered

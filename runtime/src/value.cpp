@@ -1,8 +1,16 @@
 #include "mosaic/value.hpp"
 
+#include <compare>
+
+#include "mosaic/hash.hpp"
 #include "mosaic/literal.hpp"
 
 namespace mosaic {
+
+namespace {
+template <class Ordering>
+int sign(Ordering o) { return o < 0 ? -1 : o > 0 ? 1 : 0; }
+}  // namespace
 
 std::string Value::to_literal() const {
   return std::visit(
@@ -17,6 +25,30 @@ std::string Value::to_literal() const {
         }
       },
       v);
+}
+
+int compare(const Value& a, const Value& b) {
+  if (a.v.index() != b.v.index()) return a.v.index() < b.v.index() ? -1 : 1;
+  return std::visit(
+      [&b](const auto& x) -> int {
+        using T = std::decay_t<decltype(x)>;
+        const T& y = *std::get_if<T>(&b.v);
+        if constexpr (std::is_same_v<T, double>) {
+          return sign(std::strong_order(x, y));  // -0.0 < 0.0, and NaNs ordered: a total order
+        } else if constexpr (std::is_same_v<T, Value::List>) {
+          for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+            if (int c = compare(x[i], y[i])) return c;
+          }
+          return sign(x.size() <=> y.size());
+        } else {
+          return sign(x <=> y);
+        }
+      },
+      a.v);
+}
+
+size_t hash_value(const Value& v) {
+  return hash_mix(v.v.index(), std::visit([](const auto& x) -> size_t { return hash_value(x); }, v.v));
 }
 
 bool convert(const Value& in, int64_t& out) {
@@ -65,11 +97,22 @@ bool convert(const Value& in, Id& out) {
 }
 
 bool convert(const Value& in, Addr& out) {
+  if (const auto* a = std::get_if<Addr>(&in.v)) {
+    out = *a;
+    return true;
+  }
   const auto* s = std::get_if<std::string>(&in.v);
   if (!s) return false;
   auto addr = Addr::parse(*s);
   if (!addr) return false;
   out = *addr;
+  return true;
+}
+
+bool convert(const Value& in, Packet& out) {
+  const auto* p = std::get_if<Packet>(&in.v);
+  if (!p) return false;
+  out = *p;
   return true;
 }
 

@@ -22,7 +22,8 @@ double f_drand();    // uniform in [0, 1)
 Id f_randID();       // uniform 160-bit id
 bool f_coinFlip(double p);  // true with probability p
 
-// Hashing: SHA-1 of the value's text (a string's characters, an address's "IP:port").
+// Hashing: SHA-1 of the value's text (a string's characters, an address's
+// "IP:port" or, for an overlay address, its literal form: fwd::0x1fI).
 Id sha1_of(std::string_view text);
 inline std::string text_of(const std::string& v) { return v; }
 inline std::string text_of(const Addr& v) { return v.to_string(); }
@@ -32,6 +33,17 @@ template <class T>
 Id f_sha1(const T& v) { return sha1_of(text_of(v)); }
 template <class T>
 std::string f_tostr(const T& v) { return text_of(v); }
+
+// Addresses. The parts of an overlay address ov::x, each the type's zero value
+// when the address is not of that shape (an Ip address, or x of another type).
+std::string f_ovName(const Addr& a);  // "ov"
+Addr f_ovAddr(const Addr& a);         // x when an address: ron::"1.2.3.4:5" -> 1.2.3.4:5, ron::sr::[..] -> sr::[..]
+Id f_ovId(const Addr& a);             // x when an id (or a non-negative int): fwd::0x1fI -> 0x1fI
+std::string f_ovStr(const Addr& a);   // x when a string
+// Source routes sr::[a, b, c]: an overlay address whose x is a list of addresses.
+Addr f_routeHead(const Addr& a);  // a
+Addr f_routeTail(const Addr& a);  // sr::[b, c]; Addr() for an empty route
+bool f_isIp(const Addr& a);
 
 // Numbers.
 inline double f_float(int64_t v) { return static_cast<double>(v); }

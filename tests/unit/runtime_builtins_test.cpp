@@ -3,6 +3,7 @@
 #include <set>
 
 #include "mosaic/builtins.hpp"
+#include "mosaic/value.hpp"
 #include "process_rng.hpp"
 
 using namespace mosaic;
@@ -62,6 +63,64 @@ TEST_CASE("sha1_of is SHA-1 as a big-endian id; f_sha1 hashes an address's text"
   CHECK(f_sha1(Addr::ip(0x7f000001u, 9001)) == sha1_of("127.0.0.1:9001"));
   CHECK(f_sha1(std::string("abc")) == sha1_of("abc"));
   CHECK(f_sha1(int64_t{42}) == sha1_of("42"));
+}
+
+TEST_CASE("f_sha1 of an overlay address hashes its literal text") {
+  Addr fwd = Addr::overlay("fwd", Value{Id::from_int(31)});
+  CHECK(f_sha1(fwd) == sha1_of("fwd::0x1fI"));
+  CHECK(f_sha1(Addr::overlay("ron", Value{std::string("1.2.3.4:5")})) == sha1_of("ron::\"1.2.3.4:5\""));
+  CHECK(f_tostr(fwd) == "fwd::0x1fI");
+}
+
+TEST_CASE("address built-ins take overlay addresses apart") {
+  Addr ip = *Addr::parse("1.2.3.4:5"), none;
+  Addr fwd = Addr::overlay("fwd", Value{Id::from_int(0x1f)});
+  Addr ron = Addr::overlay("ron", Value{std::string("1.2.3.4:5")});
+  Addr chat = Addr::overlay("chat", Value{std::string("alice")});
+  Addr hop = Addr::overlay("i3", Value{Id::from_int(2)});
+  Addr sr = Addr::overlay("sr", Value{Value::List{Value{ip}, Value{hop}, Value{std::string("6.7.8.9:10")}}});
+  Addr via = Addr::overlay("ron", Value{sr});
+
+  CHECK(f_ovName(fwd) == "fwd");
+  CHECK(f_ovName(via) == "ron");
+  CHECK(f_ovName(ip).empty());
+  CHECK(f_ovName(none).empty());
+
+  CHECK(f_ovAddr(ron) == ip);
+  CHECK(f_ovAddr(via) == sr);
+  CHECK(f_ovAddr(fwd) == Addr());
+  CHECK(f_ovAddr(ip) == Addr());
+
+  CHECK(f_ovId(fwd) == Id::from_int(0x1f));
+  CHECK(f_ovId(Addr::overlay("n", Value{int64_t{5}})) == Id::from_int(5));
+  CHECK(f_ovId(Addr::overlay("n", Value{int64_t{-5}})) == Id());
+  CHECK(f_ovId(chat) == Id());
+  CHECK(f_ovId(ip) == Id());
+
+  CHECK(f_ovStr(chat) == "alice");
+  CHECK(f_ovStr(ron).empty());  // an "IP:port" inner is an address
+  CHECK(f_ovStr(fwd).empty());
+  CHECK(f_ovStr(ip).empty());
+
+  CHECK(f_routeHead(sr) == ip);
+  Addr rest = f_routeTail(sr);
+  CHECK(to_literal(rest) == "sr::[i3::0x2I, \"6.7.8.9:10\"]");
+  CHECK(f_routeHead(rest) == hop);
+  Addr last = f_routeTail(f_routeTail(rest));
+  CHECK(to_literal(last) == "sr::[]");
+  CHECK(f_routeHead(last) == Addr());
+  CHECK(f_routeTail(last) == Addr());
+  CHECK(f_routeHead(via) == Addr());  // ron::sr::[..] is not itself a route
+  CHECK(f_routeTail(via) == Addr());
+  Addr not_route = Addr::overlay("sr", Value{Value::List{Value{ip}, Value{int64_t{1}}}});
+  CHECK(f_routeHead(not_route) == Addr());
+  CHECK(f_routeTail(not_route) == Addr());
+  CHECK(f_routeHead(ip) == Addr());
+  CHECK(f_routeTail(fwd) == Addr());
+
+  CHECK(f_isIp(ip));
+  CHECK_FALSE(f_isIp(ron));
+  CHECK_FALSE(f_isIp(none));
 }
 
 TEST_CASE("random built-ins stay in range and repeat under the same seed") {

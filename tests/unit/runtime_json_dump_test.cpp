@@ -7,6 +7,8 @@
 
 #include "atomic_file.hpp"
 #include "json_dump.hpp"
+#include "mosaic/codec.hpp"
+#include "mosaic/value.hpp"
 #include "node_stats.hpp"
 
 using namespace mosaic;
@@ -47,6 +49,31 @@ TEST_CASE("JsonDump prints tables by name with rows sorted by their text") {
         "}\n");
 }
 
+TEST_CASE("JsonDump: overlay addresses and packets are strings holding their literal form") {
+  Writer w;
+  w.bytes("msg");
+  put(w, std::string("hi"));
+  Addr route = Addr::overlay("sr", Value{Value::List{Value{*Addr::parse("1.2.3.4:5")}}});
+  JsonDump d;
+  d.begin_table("t");
+  d.begin_row();
+  dump_field(d, Addr::overlay("fwd", Value{Id::from_int(31)}));
+  dump_field(d, Addr::overlay("ron", Value{route}));
+  dump_field(d, *Addr::parse("1.2.3.4:5"));
+  dump_field(d, Packet{w.take()});
+  dump_field(d, Packet{"x"});
+  dump_field(d, std::vector<Addr>{route});
+  d.end_row();
+  d.end_table();
+  CHECK(d.text() ==
+        "{\n"
+        "  \"t\": [\n"
+        "    [\"fwd::0x1fI\", \"ron::sr::[\\\"1.2.3.4:5\\\"]\", \"1.2.3.4:5\", \"msg(\\\"hi\\\")\", "
+        "\"<malformed tuple>\", \"[sr::[\\\"1.2.3.4:5\\\"]]\"]\n"
+        "  ]\n"
+        "}\n");
+}
+
 TEST_CASE("JsonDump of a program without tables is an empty object") { CHECK(JsonDump().text() == "{}\n"); }
 
 TEST_CASE("NodeStats prints every counter") {
@@ -54,10 +81,11 @@ TEST_CASE("NodeStats prints every counter") {
   s.addr = "127.0.0.1:9001";
   s.received = 5;
   s.gave_up = 2;
+  s.unroutable = 3;
   s.uptime_s = 1.5;
   std::string json = s.to_json();
   for (const char* key : {"\"addr\": \"127.0.0.1:9001\"", "\"received\": 5", "\"sent\": 0", "\"malformed\": 0",
-                          "\"filtered\": 0", "\"retransmits\": 0", "\"duplicates\": 0", "\"gave_up\": 2",
+                          "\"unroutable\": 3", "\"filtered\": 0", "\"retransmits\": 0", "\"duplicates\": 0", "\"gave_up\": 2",
                           "\"outstanding\": 0", "\"derivations\": 0", "\"uptime_s\": 1.5"}) {
     CAPTURE(key);
     CHECK(json.find(key) != std::string::npos);

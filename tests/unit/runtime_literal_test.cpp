@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "mosaic/codec.hpp"
 #include "mosaic/literal.hpp"
 #include "mosaic/value.hpp"
 
@@ -17,6 +18,31 @@ TEST_CASE("to_literal writes ints, bools, ids and addresses in Mozlog form") {
   CHECK(to_literal(false) == "false");
   CHECK(to_literal(Id::from_int(31)) == "0x1fI");
   CHECK(to_literal(Addr::ip(0x7f000001u, 9001)) == "\"127.0.0.1:9001\"");
+}
+
+TEST_CASE("to_literal writes overlay addresses unquoted, whatever they nest") {
+  Addr hop = *Addr::parse("10.0.0.1:7");
+  CHECK(to_literal(Addr()) == "\"\"");
+  CHECK(to_literal(Addr::overlay("fwd", Value{Id::from_int(31)})) == "fwd::0x1fI");
+  CHECK(to_literal(Addr::overlay("ron", Value{std::string("10.0.0.1:7")})) == "ron::\"10.0.0.1:7\"");
+  Addr route = Addr::overlay("sr", Value{Value::List{Value{hop}, Value{Addr::overlay("i3", Value{Id::from_int(2)})}}});
+  CHECK(to_literal(route) == "sr::[\"10.0.0.1:7\", i3::0x2I]");
+  CHECK(to_literal(Addr::overlay("ron", Value{route})) == "ron::sr::[\"10.0.0.1:7\", i3::0x2I]");
+  CHECK(to_literal(Addr::overlay("s", Value{std::string("a\"b")})) == "s::\"a\\\"b\"");
+  CHECK(to_literal(Addr::overlay("f", Value{1.0})) == "f::1.0");
+}
+
+TEST_CASE("to_literal writes a packet as its tuple, or says it is malformed") {
+  Writer w;
+  w.bytes("msg");
+  put(w, int64_t{1});
+  put(w, std::string("hi"));
+  put(w, Addr::overlay("fwd", Value{Id::from_int(1)}));
+  Packet p{w.take()};
+  CHECK(to_literal(p) == "msg(1, \"hi\", fwd::0x1I)");
+  CHECK(Value{p}.to_literal() == "msg(1, \"hi\", fwd::0x1I)");
+  CHECK(to_literal(std::vector<Packet>{p, Packet{}}) == "[msg(1, \"hi\", fwd::0x1I), <malformed tuple>]");
+  CHECK(to_literal(Packet{p.bytes.substr(0, p.bytes.size() - 1)}) == "<malformed tuple>");
 }
 
 TEST_CASE("to_literal writes floats so that they read back as floats, exactly") {
@@ -55,6 +81,8 @@ TEST_CASE("Value::to_literal") {
   Value v{Value::List{Value{int64_t{1}}, Value{2.0}, Value{std::string("x")}, Value{true}, Value{Id::from_int(16)},
                       Value{Value::List{}}}};
   CHECK(v.to_literal() == "[1, 2.0, \"x\", true, 0x10I, []]");
+  Value addrs{Value::List{Value{Addr()}, Value{Addr::ip(0x7f000001u, 1)}, Value{Addr::overlay("o", Value{true})}}};
+  CHECK(addrs.to_literal() == "[\"\", \"127.0.0.1:1\", o::true]");
 }
 
 TEST_CASE("convert accepts matching values and the documented widenings") {

@@ -24,7 +24,8 @@ using namespace mosaic;
 
 namespace {
 
-// Facts: note(Int) is stored; send(Addr, N[, BestEffort]) sends num(0..N-1) to Addr.
+// Facts: note(Int) is stored; send(Addr, N[, BestEffort]) sends num(0..N-1) to Addr;
+// drop(unroutable | malformed) reports a tuple dropped for that reason.
 // Messages: num(Int); every one received is stored in `got`.
 class Relay final : public Program {
  public:
@@ -49,6 +50,12 @@ class Relay final : public Program {
         return "send expects (addr, int[, bool])";
       }
       for (int64_t i = 0; i < count; ++i) rt_->send(dest, message(i), best_effort);
+      return "";
+    }
+    if (predicate == "drop") {
+      std::string why;
+      if (args.size() != 1 || !convert(args[0], why)) return "drop expects (string)";
+      rt_->dropped(why == "unroutable" ? Drop::Unroutable : Drop::MalformedPacket, "for the test");
       return "";
     }
     return "unknown predicate '" + predicate + "'";
@@ -176,6 +183,16 @@ TEST_CASE("node_main: loads facts, stops when idle, writes sorted dumps and stat
   CHECK(stat(s, "outstanding") == 0);
   CHECK(stat(s, "uptime_s") < 5);
   for (const auto& f : {facts, dump, stats}) std::remove(f.c_str());
+}
+
+TEST_CASE("node_main: tuples the program drops are counted as unroutable or malformed") {
+  std::string facts = tmp("drop.facts"), stats = tmp("drop.stats.json");
+  write(facts, "drop(\"unroutable\"). drop(\"malformed\"). drop(\"unroutable\").\n");
+  CHECK(run_node({"--addr", addr(0), "--facts", facts, "--stats", stats, "--until-idle"}) == 0);
+  std::string s = read(stats);
+  CHECK(stat(s, "unroutable") == 2);
+  CHECK(stat(s, "malformed") == 1);
+  for (const auto& f : {facts, stats}) std::remove(f.c_str());
 }
 
 TEST_CASE("node_main: bad facts exit 1") {

@@ -12,10 +12,18 @@
 
 #include "mosaic/addr.hpp"
 #include "mosaic/id.hpp"
+#include "mosaic/packet.hpp"
+#include "mosaic/value.hpp"
 
 namespace mosaic {
 
-enum class Tag : uint8_t { Int = 1, Float = 2, Bool = 3, String = 4, Id = 5, Addr = 6, List = 7 };
+enum class Tag : uint8_t { Int = 1, Float = 2, Bool = 3, String = 4, Id = 5, Addr = 6, List = 7, Tuple = 8 };
+
+// How deeply values may nest inside one another on the wire: overlay addresses
+// inside overlay addresses, tuples inside tuples (one level per overlay layer),
+// lists of either. Anything deeper is malformed, so decoding never recurses
+// without bound whatever a datagram holds.
+inline constexpr int kMaxNesting = 32;
 
 class Writer {
  public:
@@ -47,6 +55,11 @@ class Reader {
     pos_ += n;
     return true;
   }
+  bool peek_u8(uint8_t& v) const {
+    if (remaining() == 0) return false;
+    v = static_cast<uint8_t>(data_[pos_]);
+    return true;
+  }
   bool tag(Tag expected) {
     uint8_t t;
     return u8(t) && t == static_cast<uint8_t>(expected);
@@ -72,6 +85,8 @@ inline void put(Writer& w, bool v) { w.tag(Tag::Bool); w.u8(v ? 1 : 0); }
 inline void put(Writer& w, const std::string& v) { w.tag(Tag::String); w.bytes(v); }
 void put(Writer& w, const Id& v);
 void put(Writer& w, const Addr& v);
+void put(Writer& w, const Packet& v);
+void put(Writer& w, const Value& v);  // the tag of its alternative, then as the typed put
 template <class T>
 void put(Writer& w, const std::vector<T>& v) {
   w.tag(Tag::List);
@@ -84,7 +99,14 @@ inline bool get(Reader& r, double& v) { uint64_t b; if (!r.tag(Tag::Float) || !r
 inline bool get(Reader& r, bool& v) { uint8_t b; if (!r.tag(Tag::Bool) || !r.u8(b) || b > 1) return false; v = b == 1; return true; }
 inline bool get(Reader& r, std::string& v) { return r.tag(Tag::String) && r.bytes(v); }
 bool get(Reader& r, Id& v);
-bool get(Reader& r, Addr& v);
+// The decoders of nestable values take the nesting still allowed (kMaxNesting at top level).
+bool get(Reader& r, Addr& v, int depth = kMaxNesting);
+// Checks the whole nested encoding: a predicate name, then well-formed tagged values to the end.
+bool get(Reader& r, Packet& v, int depth = kMaxNesting);
+bool get(Reader& r, Value& v, int depth = kMaxNesting);  // whichever tag comes next
+
+// A packet's predicate and fields, decoded generically; false when malformed.
+bool decode_packet(const Packet& p, std::string& predicate, std::vector<Value>& fields);
 template <class T>
 bool get(Reader& r, std::vector<T>& v) {
   uint32_t n;

@@ -11,6 +11,7 @@
 
 #include "mosaic/addr.hpp"
 #include "mosaic/id.hpp"
+#include "mosaic/packet.hpp"
 
 namespace mosaic {
 
@@ -32,6 +33,7 @@ inline size_t hash_value(bool v) { return v ? 1 : 2; }
 inline size_t hash_value(const std::string& v) { return std::hash<std::string>{}(v); }
 inline size_t hash_value(const Id& v) { return v.hash(); }
 inline size_t hash_value(const Addr& v) { return v.hash(); }
+inline size_t hash_value(const Packet& v) { return std::hash<std::string>{}(v.bytes); }
 // Declared before either is defined so each can hash the other (lists of tuples, tuples of lists).
 template <class T>
 size_t hash_value(const std::vector<T>& v);

@@ -10,6 +10,7 @@
 
 #include "mosaic/addr.hpp"
 #include "mosaic/id.hpp"
+#include "mosaic/packet.hpp"
 
 namespace mosaic {
 
@@ -18,7 +19,8 @@ std::string to_literal(double v);
 std::string to_literal(bool v);
 std::string to_literal(const std::string& v);  // quoted and escaped
 std::string to_literal(const Id& v);
-std::string to_literal(const Addr& v);  // quoted: "127.0.0.1:9001"
+std::string to_literal(const Addr& v);  // quoted "127.0.0.1:9001"; fwd::0x1fI; sr::["1.2.3.4:5", ...]
+std::string to_literal(const Packet& v);  // msg(1, "hi"), decoded generically
 template <class T>
 std::string to_literal(const std::vector<T>& v) {
   std::string out = "[";
@@ -47,7 +49,8 @@ inline void dump_field(JsonSink& s, double v) { s.number(v); }
 inline void dump_field(JsonSink& s, bool v) { s.boolean(v); }
 inline void dump_field(JsonSink& s, const std::string& v) { s.string(v); }
 inline void dump_field(JsonSink& s, const Id& v) { s.string(v.to_string()); }
-inline void dump_field(JsonSink& s, const Addr& v) { s.string(v.to_string()); }
+inline void dump_field(JsonSink& s, const Addr& v) { s.string(v.to_string()); }  // "127.0.0.1:9001", "fwd::0x1fI"
+inline void dump_field(JsonSink& s, const Packet& v) { s.string(to_literal(v)); }
 template <class T>
 void dump_field(JsonSink& s, const std::vector<T>& v) { s.string(to_literal(v)); }
 

@@ -20,6 +20,7 @@
 #include "mosaic/hash.hpp"
 #include "mosaic/id.hpp"
 #include "mosaic/literal.hpp"
+#include "mosaic/packet.hpp"
 #include "mosaic/table.hpp"
 #include "mosaic/value.hpp"
 
@@ -33,6 +34,13 @@ void log(LogLevel level, std::string_view message);
 // The runtime frames them (sequence numbers, acks) and never looks inside.
 enum class Op : uint8_t { Insert = 1, Delete = 2 };
 
+// Why a program dropped a tuple on its own (the network layer counts its own drops).
+enum class Drop : uint8_t {
+  Unroutable,       // LocSpecDemux: an overlay the program does not define, or an inner
+                    // address of the wrong type for it, or a delete sent to an overlay
+  MalformedPacket,  // OverlayRecvUnwrap: a nested tuple that does not decode here
+};
+
 // What a node offers its program.
 class Runtime {
  public:
@@ -43,6 +51,9 @@ class Runtime {
   // Sends one tuple message to another node: reliably (acknowledged and
   // retransmitted, duplicates suppressed) unless `best_effort`.
   virtual void send(const Addr& dest, std::string message, bool best_effort) = 0;
+  // A tuple the program could not route or decode was dropped (counted in
+  // --stats, logged at debug level with `detail`).
+  virtual void dropped(Drop why, std::string_view detail) = 0;
 };
 
 struct PeriodicSpec {
