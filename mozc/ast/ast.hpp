@@ -33,6 +33,7 @@ enum class ExprKind {
   Aggregate,  // text = min|max|sum|avg|count, args[0] = the variable (none for count<*>)
   OverlayAddr,  // ov::x: text = overlay name, args[0] = x (any value, even another address)
   TupleCons,    // made by the rewriter only: a tuple as a value; text = predicate, args = its fields
+  Result,       // &R in a view call: args[0] = the variable (or wildcard) the call binds
 };
 
 struct Expr {
@@ -114,7 +115,25 @@ struct BestEffortDecl {
   std::string pred;
 };
 
+// A CView (paper §4.5): def name(K1, ..., &R1, ...) [timeout(S)] [default(v, ...)] [multi] { rules }.
+// Inside, this.X names the view's own predicates; this.init(K...) starts a call
+// and this.return(R...) answers it.
+struct ViewDef {
+  Loc loc;
+  std::string name;
+  Loc name_loc;
+  std::vector<std::string> inputs, outputs;  // parameter names; positions are what count
+  double timeout = 5;                       // seconds a call waits for its answer
+  std::vector<ExprPtr> defaults;            // results a call that timed out goes on with; empty: none
+  Loc defaults_loc;
+  bool multi = false;                       // several answers per call, until the timeout
+  std::vector<Rule> rules;
+  std::vector<Materialize> tables;
+  std::vector<SchemaDecl> schemas;
+};
+
 struct Program {
+  std::vector<ViewDef> views;  // expanded into rules before type checking (rewrite/views.cpp)
   std::vector<Materialize> tables;
   std::vector<SchemaDecl> schemas;
   std::vector<BestEffortDecl> best_effort;

@@ -56,6 +56,7 @@ std::string expr_str(const Expr& e) {
     case ExprKind::Aggregate: return e.text + "<" + (e.args.empty() ? "*" : expr_str(*e.args[0])) + ">";
     case ExprKind::OverlayAddr: return e.text + "::" + expr_str(*e.args[0]);
     case ExprKind::TupleCons: return e.text + "(" + join(e.args) + ")";
+    case ExprKind::Result: return "&" + expr_str(*e.args[0]);
   }
   return "?";
 }

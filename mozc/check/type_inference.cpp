@@ -204,6 +204,7 @@ class Inference {
         return solver_.fresh();
       case ExprKind::OverlayAddr: return overlay_addr(e);
       case ExprKind::TupleCons: return solver_.make(TypeKind::Tuple);
+      case ExprKind::Result: return expr(*e.args[0]);  // views are expanded before types; kept for safety
     }
     return solver_.fresh();
   }

@@ -10,6 +10,7 @@ const char* usage_text() {
          "options:\n"
          "  -o FILE          output file (default: stdout for --emit, FILE's stem for a binary)\n"
          "  --depfile FILE   also write Make-style dependencies of the output (for build systems)\n"
+         "  --cview-opt=LIST CView optimizations, comma-separated: tail (default) or none\n"
          "environment:\n"
          "  MOSAIC_CXX       C++ compiler used for binaries (default: c++, through ccache if present)\n";
 }
@@ -42,6 +43,17 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       if (!value(o.output)) return std::nullopt;
     } else if (a == "--depfile") {
       if (!value(o.depfile)) return std::nullopt;
+    } else if (a.rfind("--cview-opt=", 0) == 0) {
+      o.cview_tail_calls = false;
+      std::string list = a.substr(12) + ",";
+      for (size_t start = 0, comma; (comma = list.find(',', start)) != std::string::npos; start = comma + 1) {
+        std::string opt = list.substr(start, comma - start);
+        if (opt == "tail") o.cview_tail_calls = true;
+        else if (opt != "none") {
+          error = "unknown CView optimization '" + opt + "' (expected tail or none)";
+          return std::nullopt;
+        }
+      }
     } else if (a == "--check") {
       if (!set_action(Action::Check)) return std::nullopt;
     } else if (a.rfind("--emit=", 0) == 0) {

@@ -14,6 +14,8 @@ struct Options {
   std::vector<std::string> inputs;
   std::string output;   // -o; empty: stdout for --emit, the first input's stem for binaries
   std::string depfile;  // --depfile: Make-style dependencies of the output
+  // --cview-opt=LIST: the CView optimizations to apply (paper §5.2); "none" for none.
+  bool cview_tail_calls = true;
 };
 
 // Returns the options, or an error message for a usage error.

@@ -5,6 +5,7 @@
 
 #include "ast/printer.hpp"
 #include "check/checker.hpp"
+#include "check/views.hpp"
 #include "driver/toolchain.hpp"
 #include "emit/cpp_emitter.hpp"
 #include "parse/parser.hpp"
@@ -19,6 +20,10 @@ std::string program_name(const Options& options) {
 bool compile(const Options& options, Compilation& c) {
   Program parsed = parse_program(options.inputs, c.sources, c.diags, module_dirs());
   if (c.diags.has_errors()) return false;
+  if (!check_views(parsed, c.diags)) return false;
+  ViewOptions views;
+  views.tail_calls = options.cview_tail_calls;
+  expand_views(parsed, views);
 
   c.checked = check(std::move(parsed), c.diags);
   if (!c.checked) return false;

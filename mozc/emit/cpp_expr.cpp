@@ -95,6 +95,7 @@ std::string ExprEmitter::emit(const Expr& e) {
       return out + "}.pack()";
     }
     case ExprKind::Wildcard:
+    case ExprKind::Result:
     case ExprKind::Aggregate: break;
   }
   throw std::logic_error("emit: unexpected expression");

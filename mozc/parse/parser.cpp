@@ -1,6 +1,7 @@
 #include "parse/parser.hpp"
 
 #include <filesystem>
+#include <utility>
 #include <map>
 #include <set>
 
@@ -99,6 +100,7 @@ class Parser {
     if (at_word("materialize") && peek(1).kind == Tok::LParen) return materialize();
     if (at_word("schema") && peek(1).kind == Tok::Ident) return schema();
     if (at_word("best_effort") && peek(1).kind == Tok::LParen) return best_effort();
+    if (at_word("def") && peek(1).kind == Tok::Ident) return view_def();
     rule();
   }
 
@@ -209,6 +211,80 @@ class Parser {
     return Type::of(it->second);
   }
 
+  // def name(K..., &R...) [timeout(S)] [default(v, ...)] [multi] { statements }
+  void view_def() {
+    ViewDef v;
+    v.loc = advance().loc;
+    const Token& name = expect(Tok::Ident, "a view name");
+    v.name = name.text;
+    v.name_loc = name.loc;
+    expect(Tok::LParen, "'(' after the view name");
+    if (!at(Tok::RParen)) {
+      do {
+        bool result = accept(Tok::Amp);
+        const Token& p = expect(Tok::Var, "a parameter (a variable; '&' before each result)");
+        if (!result && !v.outputs.empty()) diags_.error(p.loc, "the inputs of a view come before its results (&R)");
+        (result ? v.outputs : v.inputs).push_back(p.text);
+      } while (accept(Tok::Comma));
+    }
+    expect(Tok::RParen, "',' or ')' in the parameter list");
+    for (;;) {
+      if (at_word("timeout") && peek(1).kind == Tok::LParen) {
+        advance();
+        advance();
+        Loc at_loc = peek().loc;
+        v.timeout = number("a timeout in seconds", /*integral=*/false);
+        if (v.timeout <= 0) diags_.error(at_loc, "a view's timeout must be positive");
+        expect(Tok::RParen, "')'");
+      } else if (at_word("default") && peek(1).kind == Tok::LParen) {
+        v.defaults_loc = advance().loc;
+        advance();
+        do {
+          v.defaults.push_back(expr());
+          if (!v.defaults.back()->is_constant())
+            diags_.error(v.defaults.back()->loc, "a view's default result must be a literal");
+        } while (accept(Tok::Comma));
+        expect(Tok::RParen, "',' or ')' in default(...)");
+      } else if (at_word("multi")) {
+        advance();
+        v.multi = true;
+      } else {
+        break;
+      }
+    }
+    const Token& open = expect(Tok::LBrace, "'{' to open the view (or timeout(S), default(...), multi)");
+    if (in_view_) {
+      diags_.error(v.loc, "views cannot be defined inside views");
+      throw Bail{};
+    }
+    // The statements inside go to the view, not to the program.
+    in_view_ = true;
+    Program outer = std::exchange(program_, Program{});
+    program_.files = std::move(outer.files);
+    auto restore = [&] {
+      v.rules = std::move(program_.rules);
+      v.tables = std::move(program_.tables);
+      v.schemas = std::move(program_.schemas);
+      outer.files = std::move(program_.files);
+      program_ = std::move(outer);
+      in_view_ = false;
+    };
+    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+      try {
+        statement();
+      } catch (Bail&) {
+        synchronize();
+      }
+    }
+    if (!accept(Tok::RBrace)) {
+      restore();
+      diags_.error(open.loc, "view '" + v.name + "' is not closed: '}' expected");
+      throw Bail{};
+    }
+    restore();
+    program_.views.push_back(std::move(v));
+  }
+
   void best_effort() {
     BestEffortDecl b;
     b.loc = advance().loc;
@@ -260,11 +336,19 @@ class Parser {
         a.ndlog_located = true;
       }
       do {
-        a.args.push_back(expr());
+        a.args.push_back(at(Tok::Amp) ? result() : expr());
       } while (accept(Tok::Comma));
     }
     expect(Tok::RParen, "',' or ')' in the argument list");
     return a;
+  }
+
+  // &R or &_: a result of a view call.
+  ExprPtr result() {
+    Loc loc = advance().loc;
+    const Token& v = expect(Tok::Var, "a variable or '_' after '&'");
+    auto var = Expr::make(v.text == "_" ? ExprKind::Wildcard : ExprKind::Var, v.loc, v.text);
+    return Expr::make(ExprKind::Result, loc, "", {var});
   }
 
   BodyTerm body_term() {
@@ -483,6 +567,7 @@ class Parser {
   std::vector<Token> toks_;
   size_t pos_ = 0;
   std::vector<std::string> module_dirs_;
+  bool in_view_ = false;
   std::map<std::string, ExprPtr> constants_;
   std::map<std::string, Loc> constant_locs_;
   std::set<std::string> seen_files_;

@@ -16,6 +16,15 @@ void vars_of(const Expr& e, std::vector<std::string>& out) {
   for (const auto& a : e.args) vars_of(*a, out);
 }
 
+// Calls whose value differs from one call to the next.
+bool is_impure(const Expr& e) {
+  static const std::set<std::string> impure = {"f_now", "f_rand", "f_drand", "f_randID", "f_coinFlip"};
+  if (e.kind == ExprKind::Call && impure.count(e.text)) return true;
+  for (const auto& a : e.args)
+    if (is_impure(*a)) return true;
+  return false;
+}
+
 bool all_bound(const Expr& e, const std::set<std::string>& bound) {
   std::vector<std::string> vs;
   vars_of(e, vs);
@@ -114,7 +123,10 @@ class Planner {
   }
 
   // Orders the remaining atoms greedily and interleaves assignments and
-  // selections as soon as their variables are bound.
+  // selections as soon as their variables are bound. A term calling an
+  // impure function (f_randID, f_now, f_coinFlip...) waits until the joins
+  // are done, so each body match gets its own value (an assigned variable
+  // never feeds a join: the checker makes those comparisons).
   std::vector<Step> join_steps(const Rule& r, std::vector<const Atom*> atoms, std::set<std::string>& bound) {
     std::vector<Step> steps;
     std::set<const BodyTerm*> placed;
@@ -123,6 +135,7 @@ class Planner {
         changed = false;
         for (const auto& t : r.body) {
           if (t.kind == BodyTerm::Kind::Atom || placed.count(&t) || !all_bound(*t.expr, bound)) continue;
+          if (!atoms.empty() && is_impure(*t.expr)) continue;
           Step st;
           st.kind = t.kind == BodyTerm::Kind::Assign ? Step::Kind::Assign : Step::Kind::Filter;
           st.var = t.var;

@@ -66,3 +66,21 @@ TEST_CASE("planner: periodic gets a timer; table aggregates get a recompute plan
   CHECK(r.c->plan.aggregates[0].group_vars.empty());
   CHECK(strand(r.c->plan, "t2_1").mode == StrandMode::AggregateGroups);
 }
+
+TEST_CASE("planner: impure terms run once per body match, after the joins") {
+  auto r = compile_text(
+      "schema peer(int).\nschema owner(id, int).\n"
+      "materialize(peer, infinity, infinity, keys(1)).\nmaterialize(owner, infinity, infinity, keys(1)).\n"
+      "p1 out(P, Q) :- periodic(_, 1), peer(P), Q := f_randID().\n"   // a fresh Q for every peer
+      "p2 hit(A) :- periodic(_, 1), owner(_, A), f_coinFlip(0.5).\n",  // a coin per owner
+      Action::EmitCpp);
+  REQUIRE_MESSAGE(r.ok, r.diagnostics());
+  const auto& fresh = strand(r.c->plan, "p1_1").steps;
+  REQUIRE(fresh.size() == 2);
+  CHECK(fresh[0].kind == Step::Kind::Scan);
+  CHECK(fresh[1].kind == Step::Kind::Assign);
+  const auto& keyed = strand(r.c->plan, "p2_1").steps;
+  REQUIRE(keyed.size() == 2);
+  CHECK(keyed[0].kind == Step::Kind::Scan);
+  CHECK(keyed[1].kind == Step::Kind::Filter);
+}

@@ -1,0 +1,444 @@
+// CView expansion (paper §5.2), run on the checked-for-views program before
+// type checking, so that every generated predicate is typed like any other.
+//
+// Callee. Each view's rules are instantiated once: this.X becomes the
+// predicate <view>.X with two leading fields, the call's query id and the
+// caller's address, so every rule of the view knows which call it serves;
+// this.init(K...) is <view>.init(Q, Ret, K...) and this.return(R...) is the
+// event <view>.return(Q, R...) sent to Ret.
+//
+// Caller. A rule whose body calls views,
+//   r h(...) :- T0, v1@L(In1..., &Out1...), T1, v2(...), T2.
+// is split at its calls. For call i, with Q a fresh 160-bit query id:
+//   r_call<i>         r_call<i>_start(Q, In..., [L,] Ctx...) :- <segment before>, Q := f_randID().
+//   r_call<i>_ctx     r_call<i>_ctx(Q, In..., Ctx..., T) :- r_call<i>_start(Q, ...), T := f_now().
+//   r_call<i>_init    v.init@L(Q, Me, In...) :- r_call<i>_start@Me(Q, ...).
+// and the caller resumes where the answer arrives, joining it with the
+// context table on Q:
+//   r                 h(...) :- v.return(Q, Out...), r_call<i>_ctx(Q, _, Ctx..., _), T<i>.
+// Ctx is the execution context: the variables bound before the call that
+// the rest of the rule uses. "<segment before>" of a later call is itself a
+// resumption, so several calls run one after another, each seeing the
+// results of the previous ones.
+//
+// A call ends at its first answer (its context row is deleted), or, for a
+// `multi` view, at its timeout; a sweep every quarter timeout removes
+// contexts older than the timeout, raises v.timeout(In...) for a call that
+// got no answer and, when the view declares default(...), resumes the caller
+// with those results. Context tables also carry a lifetime of twice the
+// timeout, so they never grow without bound.
+//
+// Optimizations (ViewOptions): `tail` answers a self-recursive tail call
+// (this.return(R) :- ..., v@N(K, &R).) by forwarding the caller's query id and
+// address, so the last hop answers the original caller directly and no
+// context is kept on the way.
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "rewrite/rewrite.hpp"
+
+namespace mozc {
+
+namespace {
+
+const char* const kQid = "_qid";  // the call a view rule serves
+const char* const kRet = "_ret";  // where that call's answer goes
+
+bool is_this(const std::string& pred) { return pred.rfind("this.", 0) == 0; }
+
+std::string ident(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '.' ? '_' : c;
+  return out;
+}
+
+ExprPtr var(const std::string& name, Loc loc) { return Expr::make(ExprKind::Var, loc, name); }
+ExprPtr wildcard(Loc loc) { return Expr::make(ExprKind::Wildcard, loc, "_"); }
+
+std::string number_text(double v) {
+  std::ostringstream ss;
+  ss << v;
+  std::string s = ss.str();
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+void vars_of(const Expr& e, std::set<std::string>& out) {
+  if (e.kind == ExprKind::Var) out.insert(e.text);
+  for (const auto& a : e.args) vars_of(*a, out);
+}
+
+void vars_of(const BodyTerm& t, std::set<std::string>& out) {
+  if (t.kind == BodyTerm::Kind::Atom) {
+    for (const auto& a : t.atom.args) vars_of(*a, out);
+    if (t.atom.at) vars_of(*t.atom.at, out);
+  } else {
+    if (t.kind == BodyTerm::Kind::Assign) out.insert(t.var);
+    vars_of(*t.expr, out);
+  }
+}
+
+BodyTerm atom_term(Atom a) {
+  BodyTerm t;
+  t.kind = BodyTerm::Kind::Atom;
+  t.loc = a.loc;
+  t.atom = std::move(a);
+  return t;
+}
+
+BodyTerm assign(const std::string& v, ExprPtr e) {
+  BodyTerm t;
+  t.kind = BodyTerm::Kind::Assign;
+  t.loc = e->loc;
+  t.var = v;
+  t.expr = std::move(e);
+  return t;
+}
+
+BodyTerm cond(ExprPtr e) {
+  BodyTerm t;
+  t.kind = BodyTerm::Kind::Cond;
+  t.loc = e->loc;
+  t.expr = std::move(e);
+  return t;
+}
+
+Atom make_atom(const std::string& pred, std::vector<ExprPtr> args, Loc loc, ExprPtr at = nullptr) {
+  Atom a;
+  a.loc = loc;
+  a.pred = pred;
+  a.args = std::move(args);
+  a.at = std::move(at);
+  return a;
+}
+
+class Expander {
+ public:
+  Expander(Program& p, const ViewOptions& opts) : p_(p), opts_(opts) {}
+
+  void run() {
+    for (const auto& v : p_.views) views_[v.name] = &v;
+    std::vector<Rule> rules = std::move(p_.rules);
+    p_.rules.clear();
+    for (const auto& v : p_.views) instantiate(v, rules);
+    for (auto& r : rules) expand(std::move(r));
+    p_.views.clear();
+  }
+
+ private:
+  // ---- callee ----
+  void instantiate(const ViewDef& v, std::vector<Rule>& out) {
+    for (const auto& t : v.tables) {
+      Materialize m = t;
+      m.pred = renamed(v, t.pred);
+      // Each call has its own rows: the query id and return address lead the key.
+      std::vector<int> keys;
+      if (!m.keys.empty()) {
+        keys = {1, 2};
+        for (int k : t.keys) keys.push_back(k + 2);
+      }
+      m.keys = keys;
+      p_.tables.push_back(std::move(m));
+    }
+    for (const auto& s : v.schemas) {
+      SchemaDecl d = s;
+      d.pred = renamed(v, s.pred);
+      d.types.insert(d.types.begin(), {Type::of(TypeKind::Id), Type::of(TypeKind::Addr)});
+      p_.schemas.push_back(std::move(d));
+    }
+    for (const auto& r : v.rules) {
+      Rule copy = r;
+      copy.name = ident(v.name) + "_" + r.name;
+      copy.derived_from = r.name + " of view " + v.name;
+      copy.head = callee_atom(v, r.head, true);
+      for (auto& t : copy.body)
+        if (t.kind == BodyTerm::Kind::Atom) t.atom = callee_atom(v, t.atom, false);
+      view_of_rule_[copy.name] = &v;
+      out.push_back(std::move(copy));
+    }
+  }
+
+  static std::string renamed(const ViewDef& v, const std::string& pred) { return v.name + "." + pred.substr(5); }
+
+  Atom callee_atom(const ViewDef& v, const Atom& a, bool head) {
+    if (!is_this(a.pred)) return a;
+    Atom out = a;
+    out.pred = renamed(v, a.pred);
+    if (head && a.pred == "this.return") {
+      out.args.insert(out.args.begin(), var(kQid, a.loc));
+      out.at = var(kRet, a.loc);
+      return out;
+    }
+    out.args.insert(out.args.begin(), {var(kQid, a.loc), var(kRet, a.loc)});
+    return out;
+  }
+
+  // ---- caller ----
+  struct Call {
+    const ViewDef* view;
+    Atom atom;
+    std::vector<BodyTerm> before;  // the segment of terms between the previous call and this one
+  };
+
+  void expand(Rule r) {
+    std::vector<Call> calls;
+    std::vector<BodyTerm> segment;
+    for (auto& t : r.body) {
+      auto v = t.kind == BodyTerm::Kind::Atom ? views_.find(t.atom.pred) : views_.end();
+      if (v == views_.end()) {
+        segment.push_back(std::move(t));
+        continue;
+      }
+      calls.push_back({v->second, std::move(t.atom), std::move(segment)});
+      segment.clear();
+    }
+    if (calls.empty()) {
+      r.body = std::move(segment);
+      p_.rules.push_back(std::move(r));
+      return;
+    }
+    auto own_view = view_of_rule_.find(r.name);
+    if (opts_.tail_calls && own_view != view_of_rule_.end() && is_tail_call(r, calls, segment, *own_view->second)) {
+      tail_call(std::move(r), calls[0]);
+      return;
+    }
+
+    // What each call must keep for the rest of the rule.
+    std::vector<std::set<std::string>> bound_before(calls.size()), used_after(calls.size());
+    std::set<std::string> bound;
+    for (size_t i = 0; i < calls.size(); ++i) {
+      for (const auto& t : calls[i].before) vars_of(t, bound);
+      bound_before[i] = bound;
+      for (size_t k = calls[i].view->inputs.size(); k < calls[i].atom.args.size(); ++k) vars_of(*calls[i].atom.args[k], bound);
+    }
+    std::set<std::string> later;
+    for (const auto& a : r.head.args) vars_of(*a, later);
+    if (r.head.at) vars_of(*r.head.at, later);
+    for (const auto& t : segment) vars_of(t, later);
+    for (size_t i = calls.size(); i-- > 0;) {
+      used_after[i] = later;
+      const Atom& a = calls[i].atom;
+      for (const auto& x : a.args) vars_of(*x, later);
+      if (a.at) vars_of(*a.at, later);
+      for (const auto& t : calls[i].before) vars_of(t, later);
+    }
+
+    const std::string base = ident(r.name);
+    std::vector<Site> sites;
+    for (size_t i = 0; i < calls.size(); ++i) {
+      Site s{base + "_call" + std::to_string(i + 1), calls[i].view, &calls[i].atom, {}};
+      for (const auto& v : bound_before[i])
+        if (used_after[i].count(v)) s.context.push_back(v);
+      sites.push_back(s);
+    }
+
+    // Call 1 starts from the rule's own first segment; call i+1 from the
+    // answer to call i; the head follows the answer to the last call.
+    for (size_t i = 0; i < calls.size(); ++i) {
+      const Site& s = sites[i];
+      const Site* prev = i ? &sites[i - 1] : nullptr;
+      Rule start = derived(r, s.name, start_head(s, r.loc));
+      start.body = prev ? resume_body(*prev, calls[i].before) : calls[i].before;
+      start.body.push_back(assign(qid_var(s), Expr::make(ExprKind::Call, r.loc, "f_randID")));
+      emit_resumptions(prev, std::move(start));
+      call_rules(r, s);
+    }
+    const Site& last = sites.back();
+    Rule finish = r;
+    finish.derived_from = r.name;
+    finish.body = resume_body(last, segment);
+    emit_resumptions(&last, std::move(finish));
+  }
+
+  struct Site {
+    std::string name;  // r_call<i>: prefix of its predicates and rules
+    const ViewDef* view;
+    const Atom* atom;
+    std::vector<std::string> context;  // variables kept across the call
+  };
+
+  std::string qid_var(const Site& s) const { return "_q_" + s.name; }
+  std::string start_pred(const Site& s) const { return s.name + "_start"; }
+  std::string ctx_pred(const Site& s) const { return s.name + "_ctx"; }
+  std::string expired_pred(const Site& s) const { return s.name + "_expired"; }
+  size_t inputs(const Site& s) const { return s.view->inputs.size(); }
+
+  // r_call<i>_start(Q, In..., [L,] Ctx...)
+  Atom start_head(const Site& s, Loc loc) const {
+    std::vector<ExprPtr> args{var(qid_var(s), loc)};
+    for (size_t k = 0; k < inputs(s); ++k) args.push_back(s.atom->args[k]);
+    if (s.atom->at) args.push_back(s.atom->at);
+    for (const auto& v : s.context) args.push_back(var(v, loc));
+    return make_atom(start_pred(s), std::move(args), s.atom->loc);
+  }
+
+  // The context row, with the given query id, inputs (or wildcards) and time.
+  Atom ctx_atom(const Site& s, Loc loc, ExprPtr q, const std::vector<ExprPtr>& in, ExprPtr time) const {
+    std::vector<ExprPtr> args{std::move(q)};
+    for (size_t k = 0; k < inputs(s); ++k) args.push_back(in.empty() ? wildcard(loc) : in[k]);
+    for (const auto& v : s.context) args.push_back(var(v, loc));
+    args.push_back(std::move(time));
+    return make_atom(ctx_pred(s), std::move(args), loc);
+  }
+
+  static std::vector<ExprPtr> fresh_vars(const std::string& prefix, size_t n, Loc loc) {
+    std::vector<ExprPtr> out;
+    for (size_t k = 0; k < n; ++k) out.push_back(var(prefix + std::to_string(k + 1), loc));
+    return out;
+  }
+
+  // The answer to call s, joined with its context, then the segment after it.
+  std::vector<BodyTerm> resume_body(const Site& s, const std::vector<BodyTerm>& rest) const {
+    Loc loc = s.atom->loc;
+    std::vector<ExprPtr> ret{var(qid_var(s), loc)};
+    for (size_t k = inputs(s); k < s.atom->args.size(); ++k) ret.push_back(s.atom->args[k]->args[0]);
+    std::vector<BodyTerm> body;
+    body.push_back(atom_term(make_atom(s.view->name + ".return", std::move(ret), loc)));
+    body.push_back(atom_term(ctx_atom(s, loc, var(qid_var(s), loc), {}, wildcard(loc))));
+    body.insert(body.end(), rest.begin(), rest.end());
+    return body;
+  }
+
+  // Emits `rule` (which resumes after `prev`, or starts the chain when prev is
+  // null), and its twin that resumes with the view's default results when the
+  // call timed out.
+  void emit_resumptions(const Site* prev, Rule rule) {
+    if (prev && !prev->view->defaults.empty()) {
+      Rule dflt = rule;
+      dflt.name += "_default";
+      Loc loc = prev->atom->loc;
+      // Replace the answer and context with the expired context row.
+      dflt.body.erase(dflt.body.begin(), dflt.body.begin() + 2);
+      std::vector<BodyTerm> head_terms;
+      head_terms.push_back(atom_term(ctx_atom(*prev, loc, var(qid_var(*prev), loc), {}, wildcard(loc))));
+      head_terms.back().atom.pred = expired_pred(*prev);
+      for (size_t k = inputs(*prev); k < prev->atom->args.size(); ++k) {
+        const Expr& out = *prev->atom->args[k]->args[0];
+        if (out.kind == ExprKind::Var)
+          head_terms.push_back(assign(out.text, prev->view->defaults[k - inputs(*prev)]));
+      }
+      dflt.body.insert(dflt.body.begin(), head_terms.begin(), head_terms.end());
+      p_.rules.push_back(std::move(dflt));
+    }
+    p_.rules.push_back(std::move(rule));
+  }
+
+  Rule derived(const Rule& r, const std::string& name, Atom head) const {
+    Rule out;
+    out.loc = r.loc;
+    out.end = r.end;
+    out.name = name;
+    out.named = true;
+    out.head = std::move(head);
+    out.origin = r.origin;
+    out.source_text = r.source_text;
+    out.derived_from = r.name;
+    return out;
+  }
+
+  // The context table, the init sent to the callee, the end of the call.
+  void call_rules(const Rule& r, const Site& s) {
+    Loc loc = s.atom->loc;
+    const ViewDef& v = *s.view;
+    Materialize ctx;
+    ctx.loc = loc;
+    ctx.pred = ctx_pred(s);
+    ctx.pred_loc = loc;
+    ctx.lifetime = 2 * v.timeout;
+    ctx.keys = {1};
+    ctx.generated = true;
+    p_.tables.push_back(ctx);
+
+    auto in = fresh_vars("_in", inputs(s), loc);
+    std::vector<ExprPtr> start_args{var("_q", loc)};
+    start_args.insert(start_args.end(), in.begin(), in.end());
+    if (s.atom->at) start_args.push_back(var("_at", loc));
+    for (const auto& c : s.context) start_args.push_back(var(c, loc));
+
+    Rule keep = derived(r, s.name + "_ctx", ctx_atom(s, loc, var("_q", loc), in, var("_t", loc)));
+    keep.body.push_back(atom_term(make_atom(start_pred(s), start_args, loc)));
+    keep.body.push_back(assign("_t", Expr::make(ExprKind::Call, loc, "f_now")));
+    p_.rules.push_back(std::move(keep));
+
+    std::vector<ExprPtr> init_args{var("_q", loc), var("_me", loc)};
+    init_args.insert(init_args.end(), in.begin(), in.end());
+    Rule init = derived(r, s.name + "_init", make_atom(v.name + ".init", init_args, loc, s.atom->at ? var("_at", loc) : nullptr));
+    init.body.push_back(atom_term(make_atom(start_pred(s), start_args, loc, var("_me", loc))));
+    p_.rules.push_back(std::move(init));
+
+    // The first answer ends a call (a multi view takes answers until its timeout).
+    auto row = [&](const std::string& pred) {
+      Atom a = ctx_atom(s, loc, var("_q", loc), in, var("_t", loc));
+      a.pred = pred;
+      return a;
+    };
+    if (!v.multi) {
+      Rule done = derived(r, s.name + "_done", row(ctx_pred(s)));
+      done.is_delete = true;
+      std::vector<ExprPtr> ret{var("_q", loc)};
+      for (size_t k = 0; k < v.outputs.size(); ++k) ret.push_back(wildcard(loc));
+      done.body.push_back(atom_term(make_atom(v.name + ".return", std::move(ret), loc)));
+      done.body.push_back(atom_term(row(ctx_pred(s))));
+      p_.rules.push_back(std::move(done));
+    }
+    // The sweep: contexts older than the timeout end.
+    Rule sweep = derived(r, s.name + "_sweep", row(expired_pred(s)));
+    Atom tick = make_atom("periodic", {wildcard(loc), Expr::make(ExprKind::Float, loc, number_text(std::max(0.05, v.timeout / 4)))}, loc);
+    sweep.body.push_back(atom_term(tick));
+    sweep.body.push_back(atom_term(row(ctx_pred(s))));
+    auto age = Expr::make(ExprKind::Binary, loc, "-", {Expr::make(ExprKind::Call, loc, "f_now"), var("_t", loc)});
+    sweep.body.push_back(cond(Expr::make(ExprKind::Binary, loc, ">", {age, Expr::make(ExprKind::Float, loc, number_text(v.timeout))})));
+    p_.rules.push_back(std::move(sweep));
+    Rule forget = derived(r, s.name + "_expire", row(ctx_pred(s)));
+    forget.is_delete = true;
+    forget.body.push_back(atom_term(row(expired_pred(s))));
+    p_.rules.push_back(std::move(forget));
+    if (!v.multi) {
+      Rule timeout = derived(r, s.name + "_timeout", make_atom(v.name + ".timeout", in, loc));
+      timeout.body.push_back(atom_term(row(expired_pred(s))));
+      p_.rules.push_back(std::move(timeout));
+    }
+  }
+
+  // this.return(R...) :- T0, v@N(K..., &R...).  in view v itself.
+  bool is_tail_call(const Rule& r, const std::vector<Call>& calls, const std::vector<BodyTerm>& after,
+                    const ViewDef& own) const {
+    if (calls.size() != 1 || !after.empty() || calls[0].view != &own || r.head.pred != own.name + ".return") return false;
+    const Atom& call = calls[0].atom;
+    size_t n = own.inputs.size();
+    std::set<std::string> seen;
+    for (size_t k = 0; k < own.outputs.size(); ++k) {
+      const Expr& out = *call.args[n + k]->args[0];
+      const Expr& head = *r.head.args[k + 1];  // after the query id
+      if (out.kind != ExprKind::Var || head.kind != ExprKind::Var || out.text != head.text || !seen.insert(out.text).second)
+        return false;
+    }
+    return true;
+  }
+
+  // The callee forwards the call itself: same query id, same return address.
+  void tail_call(Rule r, const Call& call) {
+    const ViewDef& v = *call.view;
+    std::vector<ExprPtr> args{var(kQid, r.loc), var(kRet, r.loc)};
+    for (size_t k = 0; k < v.inputs.size(); ++k) args.push_back(call.atom.args[k]);
+    r.head = make_atom(v.name + ".init", std::move(args), call.atom.loc, call.atom.at);
+    r.body = call.before;
+    r.derived_from = r.name + " (tail call)";
+    p_.rules.push_back(std::move(r));
+  }
+
+  Program& p_;
+  ViewOptions opts_;
+  std::map<std::string, const ViewDef*> views_;
+  std::map<std::string, const ViewDef*> view_of_rule_;
+};
+
+}  // namespace
+
+void expand_views(Program& program, const ViewOptions& options) {
+  if (program.views.empty()) return;
+  Expander(program, options).run();
+}
+
+}  // namespace mozc
