@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -139,6 +140,9 @@ struct Program {
   std::vector<BestEffortDecl> best_effort;
   std::vector<Rule> rules;  // facts are rules without a body
   std::vector<std::string> files;  // every file read, for depfiles
+  // Predicates whose local tuples are processed at once rather than queued
+  // (the CView local event shortcut; see rewrite/views.cpp).
+  std::set<std::string> immediate;
 };
 
 }  // namespace mozc

@@ -133,6 +133,8 @@ void collect_predicates(CheckContext& cx) {
   }
 
   check_data_planes(cx);
+  for (const auto& name : cx.program.immediate)
+    if (auto it = preds.find(name); it != preds.end()) it->second.immediate = true;
 
   for (auto& r : cx.program.rules) {
     for (auto& t : r.body) {

@@ -23,6 +23,7 @@ struct PredInfo {
   bool best_effort = false;   // sent without acknowledgements
   bool derived = false;       // appears in some rule head or fact
   bool generated = false;     // made by a rewrite
+  bool immediate = false;     // local tuples skip the queue (CView local event shortcut)
 };
 
 struct CheckedProgram {

@@ -16,6 +16,8 @@ struct Options {
   std::string depfile;  // --depfile: Make-style dependencies of the output
   // --cview-opt=LIST: the CView optimizations to apply (paper §5.2); "none" for none.
   bool cview_tail_calls = true;
+  bool cview_inline = false;
+  bool cview_shortcut = false;
 };
 
 // Returns the options, or an error message for a usage error.

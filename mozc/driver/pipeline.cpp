@@ -23,6 +23,8 @@ bool compile(const Options& options, Compilation& c) {
   if (!check_views(parsed, c.diags)) return false;
   ViewOptions views;
   views.tail_calls = options.cview_tail_calls;
+  views.inline_views = options.cview_inline;
+  views.local_shortcut = options.cview_shortcut;
   expand_views(parsed, views);
 
   c.checked = check(std::move(parsed), c.diags);

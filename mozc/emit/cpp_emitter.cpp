@@ -269,6 +269,9 @@ class CppEmitter {
     for (const auto& [name, p] : cp_.preds) preds += (preds.empty() ? "" : ", ") + std::string("p_") + cpp_ident(name);
     w_.line("enum class P : uint16_t { " + preds + " };");
     w_.line("std::deque<std::pair<P, Op>> queue_;  // the Mux: local tuples awaiting their strands");
+    bool any_immediate = false;
+    for (const auto& [name, p] : cp_.preds) any_immediate |= p.immediate;
+    if (any_immediate) w_.line("int shortcut_depth_ = 0;  // nesting of tuples handled without the queue");
     for (const auto& [name, p] : cp_.preds) {
       w_.line("std::deque<" + T(name) + "> q_" + cpp_ident(name) + "_;");
       if (p.materialized) {
@@ -328,6 +331,17 @@ class CppEmitter {
     w_.line("// LocSpecDemux: a tuple for this node goes to the Mux, one for an overlay");
     w_.line("// address to that overlay's send (OverlaySendWrap), any other to the network.");
     w_.open("void deliver_" + id + "(" + t + "&& t, Op op, const Addr* dest) {");
+    if (p.immediate) {
+      // The CView local event shortcut: handled now, not queued (bounded
+      // nesting, so a long local chain still goes through the queue).
+      std::string now = p.materialized ? "insert_" + id + "(t)" : "on_" + id + "(t)";
+      w_.open("if ((!dest || *dest == rt_->local_addr()) && op == Op::Insert && shortcut_depth_ < 32) {");
+      w_.line("++shortcut_depth_;");
+      w_.line(now + ";");
+      w_.line("--shortcut_depth_;");
+      w_.line("return;");
+      w_.close("}");
+    }
     w_.line("if (!dest || *dest == rt_->local_addr()) enqueue_" + id + "(std::move(t), op);");
     w_.line("else if (dest->is_overlay()) to_overlay(*dest, t.pack(), op);");
     w_.line("else send_" + id + "(*dest, t, op);");

@@ -14,7 +14,9 @@ bool rewrite(CheckedProgram& program, Diagnostics& diags);
 // generated predicates (context tables, init/return events), typed like any
 // other. The optimizations can be switched off to measure them.
 struct ViewOptions {
-  bool tail_calls = true;  // a self-recursive tail call answers the original caller directly
+  bool tail_calls = true;      // a self-recursive tail call answers the original caller directly
+  bool inline_views = false;   // a copy of the view per call site: answers go to one resume rule
+  bool local_shortcut = false; // a call's own events skip the node's queue when they stay local
 };
 void expand_views(Program& program, const ViewOptions& options);
 

@@ -28,10 +28,18 @@
 // with those results. Context tables also carry a lifetime of twice the
 // timeout, so they never grow without bound.
 //
-// Optimizations (ViewOptions): `tail` answers a self-recursive tail call
-// (this.return(R) :- ..., v@N(K, &R).) by forwarding the caller's query id and
-// address, so the last hop answers the original caller directly and no
-// context is kept on the way.
+// Optimizations (ViewOptions), each switchable so that it can be measured:
+// * tail: a self-recursive tail call (this.return(R) :- ..., v@N(K, &R).)
+//   forwards the caller's query id and address, so the last hop answers the
+//   original caller directly and no context is kept on the way;
+// * inline: each call site of a non-recursive view gets its own copy of the
+//   view's rules (<site>.<view>.X), so an answer reaches only its own
+//   caller's resume rule instead of being matched against every call site;
+// * shortcut: the call's events (start, init, return) and its context row
+//   are handed to their rules at once when they stay on this node, instead
+//   of waiting in the node's queue (Program::immediate).
+#include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -119,19 +127,53 @@ class Expander {
 
   void run() {
     for (const auto& v : p_.views) views_[v.name] = &v;
-    std::vector<Rule> rules = std::move(p_.rules);
+    find_recursive_views();
+    work_.assign(std::make_move_iterator(p_.rules.begin()), std::make_move_iterator(p_.rules.end()));
     p_.rules.clear();
-    for (const auto& v : p_.views) instantiate(v, rules);
-    for (auto& r : rules) expand(std::move(r));
+    while (!work_.empty()) {
+      Rule r = std::move(work_.front());
+      work_.pop_front();
+      expand(std::move(r));
+    }
     p_.views.clear();
   }
 
  private:
+  // A view that can reach itself through its calls is never inlined.
+  void find_recursive_views() {
+    std::map<std::string, std::set<std::string>> calls;
+    for (const auto& v : p_.views)
+      for (const auto& r : v.rules)
+        for (const auto& t : r.body)
+          if (t.kind == BodyTerm::Kind::Atom && views_.count(t.atom.pred)) calls[v.name].insert(t.atom.pred);
+    for (const auto& v : p_.views) {
+      std::set<std::string> seen;
+      std::function<bool(const std::string&)> reaches = [&](const std::string& from) {
+        for (const auto& to : calls[from]) {
+          if (to == v.name) return true;
+          if (seen.insert(to).second && reaches(to)) return true;
+        }
+        return false;
+      };
+      if (reaches(v.name)) recursive_.insert(v.name);
+    }
+  }
+
+  // The prefix of the instance of view v a call site uses: the shared one
+  // (the view's name), or with inlining a copy of its own (<site>.<view>).
+  // Instances are made on first use; their rules join the work list, since
+  // they may call views themselves.
+  std::string instance(const ViewDef& v, const std::string& site) {
+    std::string prefix = opts_.inline_views && !recursive_.count(v.name) ? site + "." + v.name : v.name;
+    if (instantiated_.insert(prefix).second) instantiate(v, prefix);
+    return prefix;
+  }
+
   // ---- callee ----
-  void instantiate(const ViewDef& v, std::vector<Rule>& out) {
+  void instantiate(const ViewDef& v, const std::string& prefix) {
     for (const auto& t : v.tables) {
       Materialize m = t;
-      m.pred = renamed(v, t.pred);
+      m.pred = renamed(prefix, t.pred);
       // Each call has its own rows: the query id and return address lead the key.
       std::vector<int> keys;
       if (!m.keys.empty()) {
@@ -143,28 +185,28 @@ class Expander {
     }
     for (const auto& s : v.schemas) {
       SchemaDecl d = s;
-      d.pred = renamed(v, s.pred);
+      d.pred = renamed(prefix, s.pred);
       d.types.insert(d.types.begin(), {Type::of(TypeKind::Id), Type::of(TypeKind::Addr)});
       p_.schemas.push_back(std::move(d));
     }
     for (const auto& r : v.rules) {
       Rule copy = r;
-      copy.name = ident(v.name) + "_" + r.name;
+      copy.name = ident(prefix) + "_" + r.name;
       copy.derived_from = r.name + " of view " + v.name;
-      copy.head = callee_atom(v, r.head, true);
+      copy.head = callee_atom(prefix, r.head, true);
       for (auto& t : copy.body)
-        if (t.kind == BodyTerm::Kind::Atom) t.atom = callee_atom(v, t.atom, false);
-      view_of_rule_[copy.name] = &v;
-      out.push_back(std::move(copy));
+        if (t.kind == BodyTerm::Kind::Atom) t.atom = callee_atom(prefix, t.atom, false);
+      rule_instance_[copy.name] = {&v, prefix};
+      work_.push_back(std::move(copy));
     }
   }
 
-  static std::string renamed(const ViewDef& v, const std::string& pred) { return v.name + "." + pred.substr(5); }
+  static std::string renamed(const std::string& prefix, const std::string& pred) { return prefix + "." + pred.substr(5); }
 
-  Atom callee_atom(const ViewDef& v, const Atom& a, bool head) {
+  Atom callee_atom(const std::string& prefix, const Atom& a, bool head) {
     if (!is_this(a.pred)) return a;
     Atom out = a;
-    out.pred = renamed(v, a.pred);
+    out.pred = renamed(prefix, a.pred);
     if (head && a.pred == "this.return") {
       out.args.insert(out.args.begin(), var(kQid, a.loc));
       out.at = var(kRet, a.loc);
@@ -198,9 +240,9 @@ class Expander {
       p_.rules.push_back(std::move(r));
       return;
     }
-    auto own_view = view_of_rule_.find(r.name);
-    if (opts_.tail_calls && own_view != view_of_rule_.end() && is_tail_call(r, calls, segment, *own_view->second)) {
-      tail_call(std::move(r), calls[0]);
+    auto own = rule_instance_.find(r.name);
+    if (opts_.tail_calls && own != rule_instance_.end() && is_tail_call(r, calls, segment, *own->second.first, own->second.second)) {
+      tail_call(std::move(r), calls[0], own->second.second);
       return;
     }
 
@@ -227,7 +269,8 @@ class Expander {
     const std::string base = ident(r.name);
     std::vector<Site> sites;
     for (size_t i = 0; i < calls.size(); ++i) {
-      Site s{base + "_call" + std::to_string(i + 1), calls[i].view, &calls[i].atom, {}};
+      std::string name = base + "_call" + std::to_string(i + 1);
+      Site s{name, calls[i].view, instance(*calls[i].view, name), &calls[i].atom, {}};
       for (const auto& v : bound_before[i])
         if (used_after[i].count(v)) s.context.push_back(v);
       sites.push_back(s);
@@ -254,6 +297,7 @@ class Expander {
   struct Site {
     std::string name;  // r_call<i>: prefix of its predicates and rules
     const ViewDef* view;
+    std::string callee;  // prefix of the view instance it calls
     const Atom* atom;
     std::vector<std::string> context;  // variables kept across the call
   };
@@ -294,7 +338,7 @@ class Expander {
     std::vector<ExprPtr> ret{var(qid_var(s), loc)};
     for (size_t k = inputs(s); k < s.atom->args.size(); ++k) ret.push_back(s.atom->args[k]->args[0]);
     std::vector<BodyTerm> body;
-    body.push_back(atom_term(make_atom(s.view->name + ".return", std::move(ret), loc)));
+    body.push_back(atom_term(make_atom(s.callee + ".return", std::move(ret), loc)));
     body.push_back(atom_term(ctx_atom(s, loc, var(qid_var(s), loc), {}, wildcard(loc))));
     body.insert(body.end(), rest.begin(), rest.end());
     return body;
@@ -356,6 +400,8 @@ class Expander {
     if (s.atom->at) start_args.push_back(var("_at", loc));
     for (const auto& c : s.context) start_args.push_back(var(c, loc));
 
+    if (opts_.local_shortcut)
+      p_.immediate.insert({start_pred(s), ctx_pred(s), s.callee + ".init", s.callee + ".return"});
     Rule keep = derived(r, s.name + "_ctx", ctx_atom(s, loc, var("_q", loc), in, var("_t", loc)));
     keep.body.push_back(atom_term(make_atom(start_pred(s), start_args, loc)));
     keep.body.push_back(assign("_t", Expr::make(ExprKind::Call, loc, "f_now")));
@@ -363,7 +409,7 @@ class Expander {
 
     std::vector<ExprPtr> init_args{var("_q", loc), var("_me", loc)};
     init_args.insert(init_args.end(), in.begin(), in.end());
-    Rule init = derived(r, s.name + "_init", make_atom(v.name + ".init", init_args, loc, s.atom->at ? var("_at", loc) : nullptr));
+    Rule init = derived(r, s.name + "_init", make_atom(s.callee + ".init", init_args, loc, s.atom->at ? var("_at", loc) : nullptr));
     init.body.push_back(atom_term(make_atom(start_pred(s), start_args, loc, var("_me", loc))));
     p_.rules.push_back(std::move(init));
 
@@ -378,7 +424,7 @@ class Expander {
       done.is_delete = true;
       std::vector<ExprPtr> ret{var("_q", loc)};
       for (size_t k = 0; k < v.outputs.size(); ++k) ret.push_back(wildcard(loc));
-      done.body.push_back(atom_term(make_atom(v.name + ".return", std::move(ret), loc)));
+      done.body.push_back(atom_term(make_atom(s.callee + ".return", std::move(ret), loc)));
       done.body.push_back(atom_term(row(ctx_pred(s))));
       p_.rules.push_back(std::move(done));
     }
@@ -403,8 +449,8 @@ class Expander {
 
   // this.return(R...) :- T0, v@N(K..., &R...).  in view v itself.
   bool is_tail_call(const Rule& r, const std::vector<Call>& calls, const std::vector<BodyTerm>& after,
-                    const ViewDef& own) const {
-    if (calls.size() != 1 || !after.empty() || calls[0].view != &own || r.head.pred != own.name + ".return") return false;
+                    const ViewDef& own, const std::string& prefix) const {
+    if (calls.size() != 1 || !after.empty() || calls[0].view != &own || r.head.pred != prefix + ".return") return false;
     const Atom& call = calls[0].atom;
     size_t n = own.inputs.size();
     std::set<std::string> seen;
@@ -418,11 +464,11 @@ class Expander {
   }
 
   // The callee forwards the call itself: same query id, same return address.
-  void tail_call(Rule r, const Call& call) {
+  void tail_call(Rule r, const Call& call, const std::string& prefix) {
     const ViewDef& v = *call.view;
     std::vector<ExprPtr> args{var(kQid, r.loc), var(kRet, r.loc)};
     for (size_t k = 0; k < v.inputs.size(); ++k) args.push_back(call.atom.args[k]);
-    r.head = make_atom(v.name + ".init", std::move(args), call.atom.loc, call.atom.at);
+    r.head = make_atom(prefix + ".init", std::move(args), call.atom.loc, call.atom.at);
     r.body = call.before;
     r.derived_from = r.name + " (tail call)";
     p_.rules.push_back(std::move(r));
@@ -431,7 +477,10 @@ class Expander {
   Program& p_;
   ViewOptions opts_;
   std::map<std::string, const ViewDef*> views_;
-  std::map<std::string, const ViewDef*> view_of_rule_;
+  std::set<std::string> recursive_;
+  std::set<std::string> instantiated_;
+  std::map<std::string, std::pair<const ViewDef*, std::string>> rule_instance_;  // view rule -> (view, instance prefix)
+  std::deque<Rule> work_;
 };
 
 }  // namespace

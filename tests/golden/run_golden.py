@@ -4,6 +4,7 @@ and its output compared with <name>.expected, kept next to it.
 
   diag/      mozc FILE --check            expect exit 1; stderr (the diagnostics)
   rules/     mozc FILE --emit=rules       expect exit 0; stdout
+  (a case may add flags on its first line: // mozc-flags: --cview-opt=inline)
   cpp/       mozc FILE --emit=cpp         expect exit 0; stdout
   dataflow/  mozc FILE --emit=dataflow    expect exit 0; stdout
   ast/       mozc FILE --emit=ast         expect exit 0; stdout
@@ -37,9 +38,18 @@ def run_mozc(mozc, args, cwd):
     return p.returncode, p.stdout, p.stderr
 
 
+def case_flags(path):
+    """Extra mozc flags a case asks for on its first line: `// mozc-flags: --x --y`."""
+    with open(path, errors="replace") as f:
+        first = f.readline()
+    marker = "// mozc-flags:"
+    return first[len(marker):].split() if first.startswith(marker) else []
+
+
 def check_case(mozc, kind, name, update):
     flags, want_status, stream = KINDS[kind]
     folder = os.path.join(HERE, kind)
+    flags = flags + case_flags(os.path.join(folder, name + ".moz"))
     status, out, err = run_mozc(mozc, [name + ".moz"] + flags, folder)
     got = err if stream == "stderr" else out
     problems = []
