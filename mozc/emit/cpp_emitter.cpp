@@ -466,6 +466,15 @@ class CppEmitter {
         return;
       }
       w_.line("std::vector<" + group_tuple_type(*ap) + "> groups;");
+      // The group the trigger row itself names is always recomputed: when the
+      // row is gone, a self-join can no longer find it through the table.
+      bool trigger_names_group = !ap->group_vars.empty();
+      for (const auto& v : ap->group_vars) {
+        bool from_trigger = false;
+        for (const auto& b : s.trigger_binds) from_trigger |= b.var == v;
+        trigger_names_group &= from_trigger;
+      }
+      if (trigger_names_group) w_.line("groups.emplace_back(" + group_values(*ap) + ");");
       int depth = steps(s.steps);
       w_.line("groups.emplace_back(" + group_values(*ap) + ");");
       close_steps(depth);

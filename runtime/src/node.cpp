@@ -73,8 +73,8 @@ double Node::now() const {
 }
 
 void Node::send(const Addr& dest, std::string message, bool best_effort) {
-  if (dest.kind() != Addr::Kind::Ip) {
-    log(LogLevel::Warn, "dropped a message to an address that is not IP:port");
+  if (dest.kind() != Addr::Kind::Ip) {  // the empty address (a built-in's "none"): nowhere to go
+    dropped(Drop::Unroutable, "a tuple addressed to the empty address");
     return;
   }
   if (message.empty() || message.size() > kMaxDatagram - kFrameHeaderSize) {

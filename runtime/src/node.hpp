@@ -45,6 +45,9 @@ class Node final : public Runtime {
   void dropped(Drop why, std::string_view detail) override;
 
   NodeStats stats() const;
+  // Runs the program soon, if it is not about to run anyway: after work was
+  // added from outside the loop's own events (facts from the control endpoint).
+  void schedule_run();
   // With --until-idle: the uptime at which the node found itself idle.
   std::optional<double> idle_after() const { return idle_after_; }
 
@@ -53,7 +56,6 @@ class Node final : public Runtime {
   void deliver(std::string_view payload);
   void transmit(const Addr& dest, std::string_view frame);
   ReliableChannel::Transmit transmitter();
-  void schedule_run();
   void run_slice();
   void stop_if_idle();
   void add_timer(double period, int64_t count, std::function<void()> tick);

@@ -7,8 +7,11 @@
 #include <exception>
 #include <functional>
 #include <iostream>
+#include <optional>
 
 #include "atomic_file.hpp"
+#include "control_protocol.hpp"
+#include "control_server.hpp"
 #include "facts_file.hpp"
 #include "json_dump.hpp"
 #include "log_control.hpp"
@@ -24,7 +27,7 @@ namespace asio = boost::asio;
 namespace {
 
 // Writes --dump and --stats; returns false if either could not be written.
-bool write_outputs(const NodeOptions& options, const Program& program, const Node& node) {
+bool write_outputs(const NodeOptions& options, const Program& program, const std::function<NodeStats()>& stats) {
   bool ok = true;
   std::string error;
   if (!options.dump_file.empty()) {
@@ -35,7 +38,7 @@ bool write_outputs(const NodeOptions& options, const Program& program, const Nod
       ok = false;
     }
   }
-  if (!options.stats_file.empty() && !write_file_atomically(options.stats_file, node.stats().to_json(), error)) {
+  if (!options.stats_file.empty() && !write_file_atomically(options.stats_file, stats().to_json(), error)) {
     log(LogLevel::Error, error);
     ok = false;
   }
@@ -81,13 +84,36 @@ int run_node(const NodeOptions& options, Program& program) {
     return 1;
   }
 
+  // The control endpoint, if asked for: requests are answered on this loop.
+  std::optional<ControlServer> control;
+  std::function<NodeStats()> stats = [&] {
+    NodeStats s = node.stats();
+    if (control) s.control = control->stats();
+    return s;
+  };
+  ControlHandler control_handler(program, stats, [&] { node.schedule_run(); });
+  if (options.control_port) {
+    control.emplace(io, control_handler);
+    if (std::string error; !control->open(*options.control_port, error)) {
+      std::cerr << "error: cannot listen on 127.0.0.1:" << *options.control_port << " (--control): " << error << "\n";
+      return 1;
+    }
+    if (std::string error; !options.control_file.empty() &&
+                           !write_file_atomically(options.control_file, std::to_string(control->port()) + "\n", error)) {
+      std::cerr << "error: " << error << "\n";
+      return 1;
+    }
+    log(LogLevel::Info, "control endpoint on 127.0.0.1:" + std::to_string(control->port()));
+    control->start();
+  }
+
   stop_signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (!ec) node.stop();
   });
   std::function<void()> await_dump_signal = [&] {
     dump_signal.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;
-      write_outputs(options, program, node);
+      write_outputs(options, program, stats);
       await_dump_signal();
     });
   };
@@ -110,7 +136,11 @@ int run_node(const NodeOptions& options, Program& program) {
                 static_cast<unsigned long long>(program.derivations()));
     std::fflush(stdout);
   }
-  return write_outputs(options, program, node) ? 0 : 1;
+  if (control) {
+    control->close();
+    if (!options.control_file.empty()) std::remove(options.control_file.c_str());  // the port is no longer served
+  }
+  return write_outputs(options, program, stats) ? 0 : 1;
 }
 
 }  // namespace

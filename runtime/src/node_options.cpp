@@ -66,6 +66,14 @@ const std::map<std::string_view, Setter>& options_with_values() {
          o.seed = parse_unsigned(v);
          return o.seed ? "" : "expects a non-negative integer";
        }},
+      {"--control",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         auto port = parse_unsigned(v);
+         if (!port || *port > 65535) return "expects a TCP port (0 for any free port)";
+         o.control_port = static_cast<uint16_t>(*port);
+         return "";
+       }},
+      {"--control-file", [](NodeOptions& o, std::string_view v) { o.control_file = v; return std::string(); }},
       {"--log-level",
        [](NodeOptions& o, std::string_view v) -> std::string {
          auto level = log_level_named(v);
@@ -113,7 +121,11 @@ ParsedNodeOptions parse_node_options(int argc, const char* const* argv) {
     }
     if (name == "--addr") have_addr = true;
   }
-  if (!have_addr) out.error = "--addr is required";
+  if (!have_addr) {
+    out.error = "--addr is required";
+  } else if (!out.options.control_file.empty() && !out.options.control_port) {
+    out.error = "--control-file needs --control";
+  }
   return out;
 }
 
@@ -133,6 +145,8 @@ std::string node_usage(std::string_view program) {
          "  --retry-for SECONDS   give up a reliable message unacknowledged this long (default 30)\n"
          "  --log-level LEVEL     error, warn (default), info or debug\n"
          "  --until-idle          stop once there is no work and nothing awaits an ack\n"
+         "  --control PORT        answer JSON requests on TCP 127.0.0.1:PORT (0: any free port)\n"
+         "  --control-file FILE   write the control port chosen here, atomically, once listening\n"
          "  --help                show this message\n";
 }
 

@@ -1,7 +1,8 @@
 // The node command line, a contract that checks outside the project rely on:
 //   BIN --addr HOST:PORT [--facts FILE] [--run-for SECONDS] [--dump FILE.json]
 //       [--stats FILE.json] [--drop-rate P] [--seed N] [--retry-for SECONDS]
-//       [--log-level error|warn|info|debug] [--until-idle] [--help]
+//       [--log-level error|warn|info|debug] [--until-idle]
+//       [--control PORT [--control-file FILE]] [--help]
 // Each option also accepts the --name=value form.
 #pragma once
 
@@ -26,6 +27,8 @@ struct NodeOptions {
   double retry_for = 30;  // seconds
   LogLevel log_level = LogLevel::Warn;
   bool until_idle = false;
+  std::optional<uint16_t> control_port;  // --control: TCP port on 127.0.0.1, 0 = any free one
+  std::string control_file;              // --control-file: where to write the port chosen
   bool help = false;
 };
 

@@ -4,7 +4,7 @@
 
 namespace mosaic {
 
-std::string NodeStats::to_json() const {
+std::string NodeStats::to_json(int indent) const {
   nlohmann::ordered_json j;
   j["addr"] = addr;
   j["received"] = received;
@@ -18,7 +18,18 @@ std::string NodeStats::to_json() const {
   j["outstanding"] = outstanding;
   j["derivations"] = derivations;
   j["uptime_s"] = uptime_s;
-  return j.dump(2) + "\n";
+  if (control) {
+    nlohmann::ordered_json c;
+    c["port"] = control->port;
+    c["clients"] = control->clients;
+    c["connections"] = control->connections;
+    c["requests"] = control->requests;
+    c["errors"] = control->errors;
+    c["dropped_clients"] = control->dropped_clients;
+    j["control"] = c;
+  }
+  if (indent < 0) return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace mosaic

@@ -2,9 +2,20 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace mosaic {
+
+// The control endpoint's counters (--control), reported as "control": {...}.
+struct ControlStats {
+  uint16_t port = 0;
+  uint64_t clients = 0;          // connected now
+  uint64_t connections = 0;      // accepted since start
+  uint64_t requests = 0;         // request lines handled
+  uint64_t errors = 0;           // error replies: malformed JSON, unknown op, bad fields, oversized lines, ...
+  uint64_t dropped_clients = 0;  // disconnected for an oversized line or too much unread output
+};
 
 struct NodeStats {
   std::string addr;
@@ -19,8 +30,11 @@ struct NodeStats {
   uint64_t outstanding = 0;  // reliable messages awaiting an ack now
   uint64_t derivations = 0;  // Program::derivations()
   double uptime_s = 0;
+  std::optional<ControlStats> control;  // only with --control
 
-  std::string to_json() const;
+  // Indented over several lines with a newline at the end (the --stats file),
+  // or with indent < 0 on one line without a newline.
+  std::string to_json(int indent = 2) const;
 };
 
 }  // namespace mosaic

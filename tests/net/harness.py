@@ -166,18 +166,20 @@ def _child_setup():
 class Node:
     """One node process. Created by Cluster.node(); start() launches it."""
 
-    def __init__(self, binary, port, workdir, name, facts="", args=()):
+    def __init__(self, binary, port, workdir, name, facts="", args=(), control=False):
         self.binary = binary
         self.port = port
         self.addr = addr(port)
         self.name = name
         self.facts = facts
         self.args = [str(a) for a in args]
+        self.control = control  # run with --control 0; control_port() tells the port
         self.dir = os.path.join(workdir, name)
         os.makedirs(self.dir, exist_ok=True)
         self.facts_path = os.path.join(self.dir, "facts.moz")
         self.dump_path = os.path.join(self.dir, "dump.json")
         self.stats_path = os.path.join(self.dir, "stats.json")
+        self.control_path = os.path.join(self.dir, "control.port")
         self.log_path = os.path.join(self.dir, "node.log")
         self.proc = None
         self.final_dump = None
@@ -190,9 +192,12 @@ class Node:
                "--stats", self.stats_path, "--run-for", str(NODE_MAX_RUN_S)]
         if self.facts:
             cmd += ["--facts", self.facts_path]
+        if self.control:
+            cmd += ["--control", "0", "--control-file", self.control_path]
         return cmd + self.args
 
     def start(self):
+        _remove(self.control_path)  # a restarted node announces a new port
         if self.facts:
             with open(self.facts_path, "w") as f:
                 f.write(self.facts)
@@ -251,6 +256,34 @@ class Node:
                                   f"within {timeout:g} s of SIGUSR1\nlast lines of its log:\n"
                                   f"{self.log_tail()}")
             time.sleep(0.02)
+
+    def control_port(self, timeout=10.0):
+        """The TCP port of the node's control endpoint (Node(control=True)).
+
+        The node writes it to its --control-file atomically once it listens;
+        this waits for that file, at most `timeout` seconds.
+        """
+        if not self.control:
+            raise TestFailure(f"{self} was not started with control=True")
+        deadline = time.monotonic() + timeout
+        while True:
+            self.check_alive()
+            try:
+                with open(self.control_path) as f:
+                    text = f.read().strip()
+                if text:
+                    return int(text)
+            except FileNotFoundError:
+                pass
+            if time.monotonic() >= deadline:
+                raise TestFailure(f"{self} did not write {self.control_path} within {timeout:g} s\n"
+                                  f"last lines of its log:\n{self.log_tail()}")
+            time.sleep(0.02)
+
+    def connect(self, timeout=10.0):
+        """A new connection to the node's control endpoint (a control.Control)."""
+        from control import Control  # tests/net/control.py, next to this file
+        return Control(self.control_port(timeout), timeout=timeout)
 
     def dump(self, timeout=10.0):
         return self.snapshot(timeout)[0]
@@ -351,17 +384,21 @@ class Cluster:
                 signal.signal(sig, old)
         return False
 
-    def node(self, facts="", args=(), port=None):
-        """A new, not yet started node on a free port (or the given one)."""
+    def node(self, facts="", args=(), port=None, control=False):
+        """A new, not yet started node on a free port (or the given one).
+
+        control=True runs it with a control endpoint (--control 0): see
+        Node.control_port() and Node.connect().
+        """
         if port is None:
             port = free_ports(1)[0]
-        n = Node(self.binary, port, self.workdir, f"n{len(self.members)}-{port}", facts, args)
+        n = Node(self.binary, port, self.workdir, f"n{len(self.members)}-{port}", facts, args, control)
         self.members.append(n)
         return n
 
-    def nodes(self, count, args=()):
+    def nodes(self, count, args=(), control=False):
         """`count` new nodes on distinct free ports, not yet started."""
-        return [self.node(args=args, port=p) for p in free_ports(count)]
+        return [self.node(args=args, port=p, control=control) for p in free_ports(count)]
 
     def start_all(self):
         for n in self.members:

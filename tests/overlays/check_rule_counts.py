@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Prints each overlay's rule count and checks it against its budget.
+
+The budgets are the paper's (§7: Chord 35, i3 16, RON 11) and the issue's for
+fwd (6). A rule is counted per ':-' in the overlay's own source, comments
+removed (views' rules included, other modules it includes not). Each overlay
+must also be accepted by mozc --check, so a count is never of a broken file.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BUDGETS = {  # overlay source -> most rules allowed
+    "overlays/chord/chord.moz": 35,
+    "overlays/fwd/fwd.moz": 6,
+    "stdlib/sr.moz": 6,
+}
+
+
+def rules_in(path):
+    text = open(path).read()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    text = re.sub(r'"(\\.|[^"\\])*"', '""', text)
+    return text.count(":-")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--mozc", required=True)
+    args = ap.parse_args()
+    failed = False
+    for rel, budget in BUDGETS.items():
+        path = os.path.join(ROOT, rel)
+        check = subprocess.run([args.mozc, path, "--check"], capture_output=True, text=True, timeout=120)
+        n = rules_in(path)
+        verdict = "ok" if n <= budget and check.returncode == 0 else "FAIL"
+        failed |= verdict != "ok"
+        print(f"{rel}: {n} rules (budget {budget}) {verdict}")
+        if check.returncode != 0:
+            print(check.stderr, file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
