@@ -6,10 +6,13 @@
            (bench/tc.moz); the closure size is checked against a BFS
   mozc     mozc's compile time: --check, --emit=cpp, and a full node build
            (mozc + the C++ compiler, ccache off)
+  cview    CView calls/s on one node and between two nodes, with each set of
+           --cview-opt optimizations (bench/cview.moz, bench/cview_bench.py)
 
 Each figure is the median of --reps runs (min and max shown). Derivation rates
 exclude the time to read the facts, measured on the same facts with a program
-that has the tables but no rules.
+that has the tables but no rules (cview: the same program, without the fact
+that starts the calls). --only runs a subset.
 """
 import argparse
 import glob
@@ -21,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import cview_bench
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PORT = 19871  # loopback only; the nodes never send anything
@@ -120,37 +125,69 @@ def bench_mozc(mozc, reps):
     return rows
 
 
+BENCHMARKS = ["join", "tc", "mozc", "cview"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mozc", default=os.path.join(ROOT, "build", "mozc", "mozc"))
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--only", action="append", choices=BENCHMARKS,
+                    help="run only this benchmark (repeatable; default: all)")
+    ap.add_argument("--cview-calls", type=int, default=100_000, help="calls per one-node CView run")
+    ap.add_argument("--cview-remote-calls", type=int, default=20_000, help="calls per two-node CView run")
+    ap.add_argument("--cview-walks", type=int, default=20_000, help="walks per recursive CView run")
+    ap.add_argument("--cview-callgrind", action="store_true",
+                    help="also count instructions per CView call under valgrind (slow: adds minutes)")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as work:
-        join = bench_rules("join", args.mozc, work, args.reps, join_facts(args.seed))
-        edges = random_graph(args.seed)
-        expected = closure_size(edges)
-
-        def check_tc(dump_path):
-            with open(dump_path) as f:
-                got = len(json.load(f)["reach"])
-            if got != expected:
-                sys.exit(f"tc: reach has {got} rows, BFS says {expected}")
-        tc = bench_rules("tc", args.mozc, work, args.reps,
-                         "".join(f"edge({a}, {b}).\n" for a, b in edges), check_tc)
+    only = set(args.only or BENCHMARKS)
     print(f"machine: {os.cpu_count()} cores; median of {args.reps} runs (min-max)\n")
+    if only & {"join", "tc"}:
+        rule_benchmarks(args, only)
+    if "mozc" in only:
+        print("| program | rules | mozc --check s | mozc --emit=cpp s | full build s (mozc + g++ -O2, no ccache) |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for prog, rules, t in bench_mozc(args.mozc, args.reps):
+            print(f"| {prog} | {rules} | {t['check']:.3f} | {t['emit']:.3f} | {t['binary']:.1f} |")
+        print()
+    if "cview" in only:
+        with tempfile.TemporaryDirectory() as work:
+            try:
+                results = cview_bench.bench_cview(args.mozc, work, args.reps, calls=args.cview_calls,
+                                                  remote_calls=args.cview_remote_calls, walks=args.cview_walks,
+                                                  callgrind=args.cview_callgrind)
+            except cview_bench.BenchFailure as e:
+                sys.exit(f"cview: {e}")
+        cview_bench.print_cview(results)
+
+
+def rule_benchmarks(args, only):
+    results = []
+    with tempfile.TemporaryDirectory() as work:
+        if "join" in only:
+            join = bench_rules("join", args.mozc, work, args.reps, join_facts(args.seed))
+            results.append(("2-way join (20K a, 100K b)", join, ""))
+        if "tc" in only:
+            edges = random_graph(args.seed)
+            expected = closure_size(edges)
+
+            def check_tc(dump_path):
+                with open(dump_path) as f:
+                    got = len(json.load(f)["reach"])
+                if got != expected:
+                    sys.exit(f"tc: reach has {got} rows, BFS says {expected}")
+            tc = bench_rules("tc", args.mozc, work, args.reps,
+                             "".join(f"edge({a}, {b}).\n" for a, b in edges), check_tc)
+            results.append((f"transitive closure, 1,000 nodes, {len(edges)} edges", tc,
+                            f" ({expected} reach rows, checked by BFS)"))
     print("| benchmark | derivations | total s | facts load s | derivations/s |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for name, r, extra in (("2-way join (20K a, 100K b)", join, ""),
-                           (f"transitive closure, 1,000 nodes, {len(edges)} edges", tc,
-                            f" ({expected} reach rows, checked by BFS)")):
+    for name, r, extra in results:
         med, lo, hi = r["rate"]
         print(f"| {name}{extra} | {r['derivations']:,} | {r['total_s'][0]:.2f} | {r['load_s']:.2f} | "
               f"{med / 1e6:.2f} M ({lo / 1e6:.2f}-{hi / 1e6:.2f}) |")
-    print("\n| program | rules | mozc --check s | mozc --emit=cpp s | full build s (mozc + g++ -O2, no ccache) |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for prog, rules, t in bench_mozc(args.mozc, args.reps):
-        print(f"| {prog} | {rules} | {t['check']:.3f} | {t['emit']:.3f} | {t['binary']:.1f} |")
+    print()
 
 
 if __name__ == "__main__":

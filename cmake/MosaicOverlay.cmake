@@ -1,11 +1,17 @@
-# mosaic_add_overlay(NAME SOURCES a.moz [b.moz ...] [MOZC_FLAGS flag ...])
+# mosaic_add_overlay(NAME SOURCES a.moz [b.moz ...]
+#                    [FUNCTIONS f.hpp [f.cpp ...]] [MOZC_FLAGS flag ...])
 #
-# MOZC_FLAGS are passed to mozc, e.g. --cview-opt=tail,inline,shortcut.
 # Compiles Mozlog sources with mozc into C++ at build time and builds the node
 # executable NAME. mozc writes a depfile listing every #include'd file, so
 # editing any of them rebuilds just this overlay.
+#
+# FUNCTIONS: C++ headers (.h, .hh, .hpp, .hxx) whose f_ functions the Mozlog
+# sources may call (mozc --functions), and the C++ sources implementing them,
+# compiled into NAME. Editing a header re-runs mozc (the depfile also lists what
+# the header includes); editing a source recompiles just that source.
+# MOZC_FLAGS are passed to mozc, e.g. --cview-opt=tail,inline,shortcut.
 function(mosaic_add_overlay name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;MOZC_FLAGS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;FUNCTIONS;MOZC_FLAGS" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "mosaic_add_overlay(${name}): SOURCES is required")
   endif()
@@ -14,14 +20,29 @@ function(mosaic_add_overlay name)
     get_filename_component(abs "${src}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
     list(APPEND sources "${abs}")
   endforeach()
+  set(function_headers)
+  set(function_flags)
+  set(function_sources)
+  foreach(file IN LISTS ARG_FUNCTIONS)
+    get_filename_component(abs "${file}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(abs MATCHES "\\.(h|hh|hpp|hxx)$")
+      list(APPEND function_headers "${abs}")
+      list(APPEND function_flags "--functions=${abs}")
+    else()
+      list(APPEND function_sources "${abs}")
+    endif()
+  endforeach()
+  if(ARG_FUNCTIONS AND NOT function_headers)
+    message(FATAL_ERROR "mosaic_add_overlay(${name}): FUNCTIONS needs a header (.h, .hh, .hpp or .hxx)")
+  endif()
   set(out "${CMAKE_CURRENT_BINARY_DIR}/${name}.mozc.cpp")
   add_custom_command(
     OUTPUT "${out}"
-    COMMAND Mosaic::mozc ${sources} ${ARG_MOZC_FLAGS} --emit=cpp -o "${out}" --depfile "${out}.d"
-    DEPENDS ${sources} Mosaic::mozc
+    COMMAND Mosaic::mozc ${sources} ${function_flags} ${ARG_MOZC_FLAGS} --emit=cpp -o "${out}" --depfile "${out}.d"
+    DEPENDS ${sources} ${function_headers} Mosaic::mozc
     DEPFILE "${out}.d"
     COMMENT "mozc ${name}"
     VERBATIM)
-  add_executable(${name} "${out}")
+  add_executable(${name} "${out}" ${function_sources})
   target_link_libraries(${name} PRIVATE Mosaic::runtime)
 endfunction()

@@ -3,9 +3,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "driver/options.hpp"
 #include "driver/pipeline.hpp"
+#include "driver/make_escape.hpp"
 #include "driver/toolchain.hpp"
 #include "mozc_build_paths.hpp"
 
@@ -22,16 +24,6 @@ bool write_file(const std::string& path, const std::string& text) {
   std::filesystem::rename(tmp, path, ec);
   if (ec) std::filesystem::remove(tmp, ec);
   return !ec;
-}
-
-std::string escape_make(const std::string& path) {
-  std::string out;
-  for (char c : path) {
-    if (c == ' ' || c == '#') out += '\\';
-    if (c == '$') out += '$';
-    out += c;
-  }
-  return out;
 }
 
 }  // namespace
@@ -61,7 +53,7 @@ int main(int argc, char** argv) {
   std::string output = options->output;
   if (options->action == mozc::Action::Binary) {
     if (output.empty()) output = mozc::program_name(*options);
-    if (!mozc::build_executable(c.text, output, error)) {
+    if (!mozc::build_executable(c.text, options->cpp_sources, output, error)) {
       std::cerr << "mozc: error: " << error << "\n";
       return 1;
     }
@@ -73,8 +65,16 @@ int main(int argc, char** argv) {
   }
 
   if (!options->depfile.empty()) {
-    std::string deps = escape_make(output.empty() ? "-" : output) + ":";
-    for (const auto& f : c.sources.paths()) deps += " " + escape_make(f);
+    std::string deps = mozc::escape_make(output.empty() ? "-" : output) + ":";
+    // Every file read: Mozlog sources, the --functions headers and what they
+    // include, and the C++ sources a binary is built from.
+    std::vector<std::string> inputs = c.sources.paths();
+    inputs.insert(inputs.end(), c.function_files.begin(), c.function_files.end());
+    if (options->action == mozc::Action::Binary)
+      inputs.insert(inputs.end(), options->cpp_sources.begin(), options->cpp_sources.end());
+    std::set<std::string> listed;
+    for (const auto& f : inputs)
+      if (listed.insert(f).second) deps += " " + mozc::escape_make(f);
     if (!write_file(options->depfile, deps + "\n")) {
       std::cerr << "mozc: error: cannot write " << options->depfile << "\n";
       return 1;

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build ccache python3 iproute2
-          libboost-dev nlohmann-json3-dev doctest-dev libssl-dev)
+          libboost-dev nlohmann-json3-dev doctest-dev libssl-dev
+          clang-14 libclang-14-dev libclang-cpp14-dev llvm-14-dev graphviz)  # see README: Dependencies
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -94,6 +94,10 @@ struct Rule {
   bool is_fact() const { return body.empty(); }
 };
 
+// Which row a full table gives up for a new one: the oldest (the default), or
+// the one with the greatest (evict max(F)) or least (evict min(F)) field F.
+enum class Evict { Oldest, Max, Min };
+
 struct Materialize {
   Loc loc;
   std::string pred;
@@ -102,6 +106,9 @@ struct Materialize {
   int64_t max_size = -1;  // rows; < 0 means infinity
   std::vector<int> keys;  // 1-based positions; empty = every field
   Loc keys_loc;
+  Evict evict = Evict::Oldest;
+  int evict_field = 0;     // 1-based, for Max and Min
+  Loc evict_loc;
   bool generated = false;  // made by a rewrite
 };
 

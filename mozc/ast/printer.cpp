@@ -94,7 +94,10 @@ std::string materialize_str(const Materialize& m) {
   std::string out = "materialize(" + m.pred + ", " + lifetime_str(m.lifetime) + ", " +
                     (m.max_size < 0 ? "infinity" : std::to_string(m.max_size)) + ", keys(";
   for (size_t i = 0; i < m.keys.size(); ++i) out += (i ? "," : "") + std::to_string(m.keys[i]);
-  return out + ")).";
+  out += ")";
+  if (m.evict != Evict::Oldest)
+    out += std::string(", evict ") + (m.evict == Evict::Max ? "max(" : "min(") + std::to_string(m.evict_field) + ")";
+  return out + ").";
 }
 
 void print_source(std::ostream& out, const Program& p) {

@@ -1,5 +1,6 @@
-// Signatures of the built-in functions. They mirror the C++ declarations in
-// stdlib/mosaic/builtins.hpp, which generated code calls directly.
+// Signatures of the functions Mozlog programs call: the built-ins, read from
+// the C++ declarations in stdlib/mosaic/builtins.hpp when mozc is built (see
+// mozc/ffi), and the user's own, read from --functions headers per compile.
 #pragma once
 
 #include <map>
@@ -21,11 +22,34 @@ struct TypeTerm {
 struct Signature {
   std::vector<TypeTerm> params;
   TypeTerm result;
-  std::string text;  // "(T, list<T>) -> list<T>", for messages
+  std::string text;      // "(T, list<T>) -> list<T>", for messages
+  std::string cpp_name;  // how generated code calls it; empty: the Mozlog name (built-ins)
 };
+
+using FunctionTable = std::map<std::string, Signature>;
 
 // nullptr when `name` is not a built-in.
 const Signature* find_builtin(const std::string& name);
-const std::map<std::string, Signature>& builtins();
+const FunctionTable& builtins();
+
+// Generated at build time from stdlib/mosaic/builtins.hpp (mozc_builtins_gen).
+FunctionTable stdlib_builtin_signatures();
+
+// The user's functions are known for the lifetime of one of these (one
+// compilation): the checker's interface predates them, so they are found
+// through find_function() rather than passed along.
+class UserFunctionScope {
+ public:
+  explicit UserFunctionScope(const FunctionTable& functions);
+  ~UserFunctionScope();
+  UserFunctionScope(const UserFunctionScope&) = delete;
+  UserFunctionScope& operator=(const UserFunctionScope&) = delete;
+
+ private:
+  const FunctionTable* previous_;
+};
+
+// A built-in, or else a user function of the current scope; nullptr if neither.
+const Signature* find_function(const std::string& name);
 
 }  // namespace mozc

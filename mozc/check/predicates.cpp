@@ -124,6 +124,18 @@ void collect_predicates(CheckContext& cx) {
     }
     if (m.keys.empty())
       for (size_t i = 0; i < p.arity; ++i) p.keys.push_back(static_cast<int>(i));
+    if (m.evict != Evict::Oldest) {
+      if (m.evict_field < 1 || static_cast<size_t>(m.evict_field) > p.arity) {
+        cx.diags.error(m.evict_loc, "evict field " + std::to_string(m.evict_field) + " is out of range: '" + m.pred +
+                                        "' has " + fields(p.arity));
+      } else if (m.max_size < 0) {
+        cx.diags.error(m.evict_loc, "'" + m.pred + "' has no maximum size, so it never evicts: give it a size or "
+                                        "drop the evict policy");
+      } else {
+        p.evict = m.evict;
+        p.evict_field = m.evict_field - 1;
+      }
+    }
   }
 
   for (const auto& b : cx.program.best_effort) {

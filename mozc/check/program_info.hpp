@@ -19,6 +19,8 @@ struct PredInfo {
   double lifetime = -1;       // < 0: infinity
   int64_t max_size = -1;      // < 0: infinity
   std::vector<int> keys;      // 0-based key positions (all fields when none were given)
+  Evict evict = Evict::Oldest;  // which row a full table evicts
+  int evict_field = -1;       // 0-based, for Evict::Max and Evict::Min
   bool ndlog_located = false; // used as p(@A, ...): field 0 is where the tuple lives
   bool best_effort = false;   // sent without acknowledgements
   bool derived = false;       // appears in some rule head or fact

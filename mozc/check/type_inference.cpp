@@ -223,7 +223,7 @@ class Inference {
   }
 
   T call(Expr& e) {
-    const Signature* sig = find_builtin(e.text);
+    const Signature* sig = find_function(e.text);  // a built-in or a --functions one
     if (!sig) {
       cx_.diags.error(e.loc, "unknown function '" + e.text + "'");
       for (auto& a : e.args) expr(*a);
@@ -310,6 +310,15 @@ class Inference {
         cx_.diags.error(p.first_use, std::string("cannot infer the type of field") + (count > 1 ? "s " : " ") + unknown +
                                          " of '" + name + "'; declare " + (count > 1 ? "them" : "it") + " with schema " + name + "(...)");
       }
+    }
+    for (const auto& m : cx_.program.tables) {
+      auto it = cx_.preds.find(m.pred);
+      if (it == cx_.preds.end() || it->second.evict == Evict::Oldest) continue;
+      const Type& ty = it->second.types[it->second.evict_field];
+      if (ty.known() && !orderable().count(ty.kind))
+        cx_.diags.error(m.evict_loc, "evict " + std::string(m.evict == Evict::Max ? "max" : "min") + " needs an "
+                                     "ordered field (int, float, string, id or addr); field " +
+                                     std::to_string(m.evict_field) + " of '" + m.pred + "' is " + ty.str());
     }
     for (auto& [e, t] : all_exprs_) {
       if (e->kind == ExprKind::String && e->type.kind == TypeKind::Addr && !is_ip_port(e->text))

@@ -2,19 +2,40 @@
 
 namespace mozc {
 
+bool is_cpp_source(const std::string& path) {
+  for (const char* ext : {".cpp", ".cc", ".cxx"}) {
+    std::string e = ext;
+    if (path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
+  }
+  return false;
+}
+
 const char* usage_text() {
   return "usage: mozc FILE.moz [FILE.moz ...] [-o BIN]            compile to a node executable\n"
          "       mozc FILE.moz ... --emit=ast|rules|dataflow|cpp [-o OUT]\n"
          "       mozc FILE.moz ... --check                       check only\n"
+         "       mozc FILE.moz ... --functions=F.hpp [F.cpp ...] [-o BIN]   with C++ functions\n"
          "       mozc --help | --version\n"
          "options:\n"
          "  -o FILE          output file (default: stdout for --emit, FILE's stem for a binary)\n"
          "  --depfile FILE   also write Make-style dependencies of the output (for build systems)\n"
          "  --cview-opt=LIST CView optimizations, comma-separated: tail (the default), inline,\n"
          "                   shortcut, or none\n"
+         "  --functions=HDR  a C++ header whose f_ functions Mozlog may call (repeatable);\n"
+         "                   inputs named *.cpp, *.cc or *.cxx are compiled into the binary\n"
          "environment:\n"
          "  MOSAIC_CXX       C++ compiler used for binaries (default: c++, through ccache if present)\n";
 }
+
+namespace {
+
+Options only(Action action) {
+  Options o;
+  o.action = action;
+  return o;
+}
+
+}  // namespace
 
 std::optional<Options> parse_options(int argc, char** argv, std::string& error) {
   Options o;
@@ -38,8 +59,8 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       into = argv[++i];
       return true;
     };
-    if (a == "--help" || a == "-h") return Options{Action::Help, {}, {}, {}};
-    if (a == "--version") return Options{Action::Version, {}, {}, {}};
+    if (a == "--help" || a == "-h") return only(Action::Help);
+    if (a == "--version") return only(Action::Version);
     if (a == "-o") {
       if (!value(o.output)) return std::nullopt;
     } else if (a == "--depfile") {
@@ -57,6 +78,16 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
           return std::nullopt;
         }
       }
+    } else if (a.rfind("--functions=", 0) == 0) {
+      if (a.size() == 12) {
+        error = "option --functions= needs a header";
+        return std::nullopt;
+      }
+      o.function_headers.push_back(a.substr(12));
+    } else if (a == "--functions") {
+      std::string header;
+      if (!value(header)) return std::nullopt;
+      o.function_headers.push_back(header);
     } else if (a == "--check") {
       if (!set_action(Action::Check)) return std::nullopt;
     } else if (a.rfind("--emit=", 0) == 0) {
@@ -74,12 +105,18 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     } else if (!a.empty() && a[0] == '-') {
       error = "unknown option '" + a + "'";
       return std::nullopt;
+    } else if (is_cpp_source(a)) {
+      o.cpp_sources.push_back(a);
     } else {
       o.inputs.push_back(a);
     }
   }
   if (o.inputs.empty()) {
-    error = "no input file";
+    error = o.cpp_sources.empty() ? "no input file" : "no Mozlog input file";
+    return std::nullopt;
+  }
+  if (!o.cpp_sources.empty() && o.action != Action::Binary) {
+    error = "C++ sources (" + o.cpp_sources.front() + ") are compiled only into a node binary; drop them with --check and --emit";
     return std::nullopt;
   }
   if (o.action == Action::Check && !o.output.empty()) {

@@ -18,7 +18,14 @@ struct Options {
   bool cview_tail_calls = true;
   bool cview_inline = false;
   bool cview_shortcut = false;
+  // --functions=FILE (repeatable): C++ headers whose f_ functions Mozlog may call.
+  std::vector<std::string> function_headers;
+  // Inputs named *.cpp, *.cc, *.cxx: C++ compiled and linked into the node binary
+  // (the functions' implementations). Every other input is Mozlog.
+  std::vector<std::string> cpp_sources;
 };
+
+bool is_cpp_source(const std::string& path);
 
 // Returns the options, or an error message for a usage error.
 std::optional<Options> parse_options(int argc, char** argv, std::string& error);

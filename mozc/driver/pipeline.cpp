@@ -6,7 +6,9 @@
 #include "ast/printer.hpp"
 #include "check/checker.hpp"
 #include "check/views.hpp"
+#include "driver/clang_plugin.hpp"
 #include "driver/toolchain.hpp"
+#include "driver/user_functions.hpp"
 #include "emit/cpp_emitter.hpp"
 #include "parse/parser.hpp"
 #include "rewrite/rewrite.hpp"
@@ -17,9 +19,28 @@ std::string program_name(const Options& options) {
   return std::filesystem::path(options.inputs.front()).stem().string();
 }
 
+namespace {
+
+// --emit=cpp is for people to read: formatted by Clang in mozc's fixed style.
+// A binary's code is not formatted (nobody reads it; it would only cost time).
+bool format_generated_code(Compilation& c) {
+  std::string error, formatted;
+  const ClangPluginApi* clang = load_clang_plugin(error);
+  if (!clang || !clang->format_cpp(c.text, formatted, error)) {
+    c.diags.error({}, "cannot format the generated C++: " + error);
+    return false;
+  }
+  c.text = std::move(formatted);
+  return true;
+}
+
+}  // namespace
+
 bool compile(const Options& options, Compilation& c) {
   Program parsed = parse_program(options.inputs, c.sources, c.diags, module_dirs());
   if (c.diags.has_errors()) return false;
+  if (!read_user_functions(options, c)) return false;
+  UserFunctionScope user_functions(c.user_functions);  // the checker and the emitter look them up
   if (!check_views(parsed, c.diags)) return false;
   ViewOptions views;
   views.tail_calls = options.cview_tail_calls;
@@ -46,9 +67,12 @@ bool compile(const Options& options, Compilation& c) {
   }
 
   c.plan = plan_program(*c.checked);
-  if (options.action == Action::EmitDataflow) c.text = emit_dataflow(*c.checked, c.plan, program_name(options));
-  else c.text = emit_cpp(*c.checked, c.plan, program_name(options));
-  return true;
+  if (options.action == Action::EmitDataflow) {
+    c.text = emit_dataflow(*c.checked, c.plan, program_name(options));
+    return true;
+  }
+  c.text = emit_cpp(*c.checked, c.plan, program_name(options), c.function_includes);
+  return options.action != Action::EmitCpp || format_generated_code(c);
 }
 
 }  // namespace mozc

@@ -1,10 +1,12 @@
 // The whole pipeline in one place, top to bottom:
-//   parse -> check -> rewrite -> plan -> emit
+//   parse -> read --functions headers -> check -> rewrite -> plan -> emit (-> format)
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "check/builtins.hpp"
 #include "check/program_info.hpp"
 #include "diag/diagnostics.hpp"
 #include "driver/options.hpp"
@@ -15,6 +17,9 @@ namespace mozc {
 struct Compilation {
   SourceManager sources;
   Diagnostics diags{sources};
+  FunctionTable user_functions;                // declared in the --functions headers
+  std::vector<std::string> function_includes;  // those headers, absolute, for generated code
+  std::vector<std::string> function_files;     // every file reading them read (for --depfile)
   std::optional<CheckedProgram> checked;  // after check (and rewrite, when asked)
   Plan plan;
   std::string text;  // the requested output (ast, rules, dataflow or C++)

@@ -80,12 +80,18 @@ bool on_path(const std::string& program) {
   return false;
 }
 
-int run(const std::vector<std::string>& argv) {
+// Runs a command (in `cwd` when given) and returns its exit status, -1 if it could not run.
+int run(const std::vector<std::string>& argv, const std::string& cwd = "") {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
   pid_t pid;
-  if (posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) return -1;
+  int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return -1;
   int status = 0;
   if (waitpid(pid, &status, 0) < 0) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -93,7 +99,10 @@ int run(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-bool build_executable(const std::string& cpp_source, const std::string& output, std::string& error) {
+std::vector<std::string> runtime_include_dirs() { return locate_runtime().include_dirs; }
+
+bool build_executable(const std::string& cpp_source, const std::vector<std::string>& user_sources,
+                      const std::string& output, std::string& error) {
   RuntimeLocation rt = locate_runtime();
   if (!fs::exists(rt.library)) {
     error = "cannot find the MOSAIC runtime library (looked for " + rt.library + ")";
@@ -112,27 +121,40 @@ bool build_executable(const std::string& cpp_source, const std::string& output, 
   }
   fs::path partial = fs::path(output).string() + ".mozc-tmp";
 
-  std::vector<std::string> cmd;
   const char* cxx = std::getenv("MOSAIC_CXX");
-  if (!cxx && on_path("ccache")) cmd.push_back("ccache");
-  cmd.push_back(cxx ? cxx : "c++");
-  for (const char* flag : {"-std=c++20", "-O2"}) cmd.push_back(flag);
-  for (const auto& inc : rt.include_dirs) cmd.push_back("-I" + inc);
-  cmd.insert(cmd.end(), {source.string(), rt.library, "-lcrypto", "-pthread", "-o", partial.string()});
-
-  int status = run(cmd);
+  std::vector<std::string> compile = {cxx ? cxx : "c++", "-std=c++20", "-O2"};
+  if (!cxx && on_path("ccache")) compile.insert(compile.begin(), "ccache");
+  for (const auto& inc : rt.include_dirs) compile.push_back("-I" + inc);
+  auto compile_one = [&](const std::string& src, const std::string& object, const std::string& cwd) {
+    std::vector<std::string> cmd = compile;
+    cmd.insert(cmd.end(), {"-c", src, "-o", object});
+    return run(cmd, cwd) == 0;
+  };
   std::error_code ec;
-  if (status != 0) {
+  auto fail = [&](std::string why, bool keep_generated = false) {
     fs::remove(partial, ec);
-    error = "the C++ compiler failed on the generated code (kept at " + source.string() + ")";
+    if (!keep_generated) fs::remove_all(dir, ec);
+    error = std::move(why);
     return false;
+  };
+  // One compile per source, so ccache (a compile-and-link is never cached) can
+  // answer. The generated source is compiled by its relative name inside its
+  // temporary directory: an unchanged program hits the cache although the
+  // directory's name is new every time.
+  std::vector<std::string> objects = {(dir / "program.o").string()};
+  if (!compile_one(source.filename().string(), objects[0], dir.string()))
+    return fail("the C++ compiler failed on the generated code (kept at " + source.string() + ")", true);
+  for (size_t i = 0; i < user_sources.size(); ++i) {
+    objects.push_back((dir / ("user" + std::to_string(i) + ".o")).string());
+    if (!compile_one(user_sources[i], objects.back(), ""))
+      return fail("the C++ compiler failed on " + user_sources[i]);
   }
+  std::vector<std::string> link = {cxx ? cxx : "c++"};
+  link.insert(link.end(), objects.begin(), objects.end());
+  link.insert(link.end(), {rt.library, "-lcrypto", "-pthread", "-o", partial.string()});
+  if (run(link) != 0) return fail("linking the node failed");
   fs::rename(partial, output, ec);
-  if (ec) {
-    fs::remove(partial, ec);
-    error = "cannot write " + output;
-    return false;
-  }
+  if (ec) return fail("cannot write " + output);
   fs::remove_all(dir, ec);
   return true;
 }

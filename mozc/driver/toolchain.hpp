@@ -7,9 +7,15 @@
 
 namespace mozc {
 
-// Compiles `cpp_source` into the executable `output`. On failure returns
-// false with a message in `error`, and leaves no output file behind.
-bool build_executable(const std::string& cpp_source, const std::string& output, std::string& error);
+// Compiles `cpp_source`, and the user's C++ sources beside it, into the
+// executable `output`. On failure returns false with a message in `error`, and
+// leaves no output file behind.
+bool build_executable(const std::string& cpp_source, const std::vector<std::string>& user_sources,
+                      const std::string& output, std::string& error);
+
+// Where the runtime's public headers (and the stdlib's) are, for the C++
+// compiler and for reading --functions headers.
+std::vector<std::string> runtime_include_dirs();
 
 // Where `#include "x.moz"` looks after the includer's directory: the
 // directories of $MOSAIC_MODULE_PATH (colon-separated), then the standard

@@ -5,13 +5,16 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "check/program_info.hpp"
 #include "plan/plan.hpp"
 
 namespace mozc {
 
-std::string emit_cpp(const CheckedProgram& program, const Plan& plan, const std::string& program_name);
+// `function_headers`: the --functions headers (absolute paths), included after the built-ins.
+std::string emit_cpp(const CheckedProgram& program, const Plan& plan, const std::string& program_name,
+                     const std::vector<std::string>& function_headers = {});
 
 // Graphviz dot of the node's dataflow (--emit=dataflow).
 std::string emit_dataflow(const CheckedProgram& program, const Plan& plan, const std::string& program_name);

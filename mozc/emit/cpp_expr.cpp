@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "check/builtins.hpp"
+
 namespace mozc {
 
 std::string cpp_type(const Type& t) {
@@ -70,7 +72,10 @@ std::string ExprEmitter::emit(const Expr& e) {
       return out + "}";
     }
     case ExprKind::Call: {
-      std::string out = e.text + "(";
+      // Built-ins by their name (generated code uses mosaic::builtins); the
+      // user's by their qualified C++ name.
+      const Signature* sig = find_function(e.text);
+      std::string out = (sig && !sig->cpp_name.empty() ? sig->cpp_name : e.text) + "(";
       for (size_t i = 0; i < e.args.size(); ++i) out += (i ? ", " : "") + emit(*e.args[i]);
       return out + ")";
     }

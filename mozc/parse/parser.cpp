@@ -153,9 +153,29 @@ class Parser {
       if (!accept(Tok::Comma)) break;
     }
     expect(Tok::RParen, "')' after the key positions");
+    if (accept(Tok::Comma)) evict_policy(m);
     expect(Tok::RParen, "')'");
     expect(Tok::Dot, "'.' at the end of materialize");
     program_.tables.push_back(std::move(m));
+  }
+
+  // evict oldest | evict max(F) | evict min(F)
+  void evict_policy(Materialize& m) {
+    m.evict_loc = peek().loc;
+    if (!at_word("evict")) fail("evict max(F), evict min(F) or evict oldest");
+    advance();
+    if (at_word("oldest")) {
+      advance();
+      m.evict = Evict::Oldest;
+      return;
+    }
+    if (!at_word("max") && !at_word("min")) fail("max(F), min(F) or oldest after evict");
+    m.evict = advance().text == "max" ? Evict::Max : Evict::Min;
+    expect(Tok::LParen, "'(' and a field position");
+    Loc fl = peek().loc;
+    m.evict_field = static_cast<int>(number("a field position", /*integral=*/true));
+    if (m.evict_field < 1) diags_.error(fl, "field positions start at 1");
+    expect(Tok::RParen, "')' after the field position");
   }
 
   bool accept_infinity() {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs MOSAIC from the build tree into a temporary prefix, then builds and
 # runs a separate project that uses it through find_package(Mosaic) and
-# mosaic_add_overlay(), and checks that the installed mozc works on its own.
+# mosaic_add_overlay() (with and without FUNCTIONS: the installed mozc then
+# loads its installed Clang plugin), and checks that the installed mozc works
+# on its own.
 # usage: run_external.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -24,6 +26,18 @@ ninja -C "$work/build" -n >"$work/plan.txt"
 grep -q "mozc ring" "$work/plan.txt" || fail "editing an included .moz file does not rebuild its overlay"
 if grep -q "mozc counter" "$work/plan.txt"; then fail "editing ring's include rebuilds the counter overlay too"; fi
 
+# A functions header re-runs mozc for its overlay; the C++ source only recompiles itself.
+touch "$work/src/triple.hpp"
+ninja -C "$work/build" -n >"$work/plan.txt"
+grep -q "mozc tripled" "$work/plan.txt" || fail "editing a FUNCTIONS header does not re-run mozc"
+grep -q "triple.cpp.o" "$work/plan.txt" || fail "editing a FUNCTIONS header does not recompile its C++ source"
+ninja -C "$work/build" >/dev/null
+touch "$work/src/triple.cpp"
+ninja -C "$work/build" -n >"$work/plan.txt"
+grep -q "triple.cpp.o" "$work/plan.txt" || fail "editing a FUNCTIONS source does not recompile it"
+if grep -q "mozc tripled" "$work/plan.txt"; then fail "editing a FUNCTIONS source re-runs mozc"; fi
+ninja -C "$work/build" >/dev/null
+
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # The counter overlay counts three periodic ticks.
@@ -33,6 +47,15 @@ python3 - "$work/counter.json" <<'PY' || fail "counter dump is wrong"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["ticks"] == [[1, 3]], d
+PY
+
+# The user function's result, computed in triple.cpp, is in the node's table.
+"$work/build/tripled" --addr "127.0.0.1:$(free_port)" --until-idle --run-for 30 --dump "$work/tripled.json" >/dev/null 2>&1 ||
+  fail "tripled node did not run"
+python3 - "$work/tripled.json" <<'PY' || fail "tripled dump is wrong"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["tripled"] == [[7, 21]], d
 PY
 
 # The installed mozc compiles a program on its own, finding the installed runtime.

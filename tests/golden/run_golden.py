@@ -13,12 +13,15 @@ Files in diag/ are named fail_*.moz: every one must be rejected. mozc runs in
 the case's folder with a relative path, so expected output holds no machine
 paths. With --update the expected files are rewritten (read the diff!).
 
-Also checked: --emit=cpp is deterministic (same bytes twice), and a failing
-compile with -o leaves no output file behind.
+Also checked: --emit=cpp (formatted, also with a --functions header) and
+--emit=dataflow are deterministic (same bytes twice), Graphviz renders the
+dataflow/ outputs, and a failing compile with -o leaves no output file behind.
+diag/ cases about user functions read headers from diag/functions/.
 """
 import argparse
 import difflib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -77,10 +80,34 @@ def check_case(mozc, kind, name, update):
 
 
 def check_determinism(mozc):
-    source = os.path.join(HERE, "cpp", "small.moz")
-    first = run_mozc(mozc, [source, "--emit=cpp"], HERE)
-    second = run_mozc(mozc, [source, "--emit=cpp"], HERE)
-    return [] if first == second and first[0] == 0 else ["--emit=cpp gave different output for the same input"]
+    """The same program compiled twice gives the same bytes: formatted C++ (also
+    with a --functions header, read by Clang) and dataflow dot."""
+    functions = os.path.join(HERE, "..", "functions")
+    runs = [[os.path.join(HERE, "cpp", "small.moz"), "--emit=cpp"],
+            [os.path.join(HERE, "dataflow", "overlay_small.moz"), "--emit=dataflow"],
+            [os.path.join(functions, "scoring.moz"), "--functions=" + os.path.join(functions, "scoring.hpp"),
+             "--emit=cpp"]]
+    problems = []
+    for args in runs:
+        first = run_mozc(mozc, args, HERE)
+        second = run_mozc(mozc, args, HERE)
+        if first[0] != 0:
+            problems.append(f"mozc {' '.join(args)} failed:\n{first[2]}")
+        elif first != second:
+            problems.append(f"mozc {' '.join(args)} gave different output for the same input")
+    return problems
+
+
+def check_dataflow_renders(mozc, dot):
+    """Graphviz accepts every dataflow/ case's output."""
+    problems = []
+    folder = os.path.join(HERE, "dataflow")
+    for name in sorted(f for f in os.listdir(folder) if f.endswith(".moz")):
+        status, out, err = run_mozc(mozc, [name, "--emit=dataflow"], folder)
+        p = subprocess.run([dot, "-Tsvg", "-o", os.devnull], input=out, capture_output=True, text=True, timeout=120)
+        if status != 0 or p.returncode != 0 or p.stderr:
+            problems.append(f"dataflow/{name}: dot does not render it cleanly:\n{err}{p.stderr}")
+    return problems
 
 
 def check_generated_code_compiles(mozc, cxx, includes):
@@ -173,6 +200,11 @@ def main():
               ("hostile inputs", check_nasty_inputs)]
     if args.include:
         checks.append(("generated code compiles", lambda m: check_generated_code_compiles(m, args.cxx, args.include)))
+    dot = shutil.which("dot")
+    if dot:
+        checks.append(("dataflow renders", lambda m: check_dataflow_renders(m, dot)))
+    else:
+        print("note: Graphviz's dot is not on PATH; not checking that dataflow output renders")
     for label, check in checks:
         total += 1
         problems = check(mozc)

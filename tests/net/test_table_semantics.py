@@ -3,7 +3,8 @@
 
 Checks, each against values computed here from the facts this script writes:
 soft-state expiry (rows appear, none leaves before its lifetime, all leave
-after it), size eviction (the 3 most recent of 10 rows remain), a count-limited
+after it), size eviction (the 3 most recent of 10 rows remain), eviction by
+value (evict max: the 2 cheapest offers remain, dearer ones never enter), a count-limited
 periodic (exactly 5 firings), key replacement, count/max/sum aggregates over a
 table with replaced rows, a delete rule triggered by event facts and the
 aggregates that must follow it, and located facts delivered to their node.
@@ -41,6 +42,25 @@ ITEM_FACTS = [  # item(key, group, value), keys(1)
     ("k4", "g2", 7), ("k5", "g2", 3), ("k6", "g2", 9),
 ]
 KILLS = ["k2", "k5", "nosuch"]  # k2 is g1's maximum; "nosuch" matches nothing
+
+OFFER_FACTS = [("p", 40), ("q", 10), ("r", 30), ("s", 50), ("t", 20), ("q", 60)]  # offer(name, cost)
+CHEAPEST_MAX = 2  # cheapest: size 2, keys(1), evict max(2)
+
+
+def evict_max(rows, size):
+    """A table keyed on field 0 of `size` rows that evicts the greatest field 1
+    (ties: the oldest): what it holds, and every row it ever admitted."""
+    table, admitted = {}, set()
+    for name, cost in rows:
+        table.pop(name, None)  # key replacement keeps the table's size
+        table[name] = cost     # dicts keep insertion order: oldest first
+        if len(table) > size:
+            victim = max(table, key=lambda n: table[n])  # first (oldest) of the greatest
+            del table[victim]
+            if victim == name:
+                continue
+        admitted.add((name, cost))
+    return {(n, c) for n, c in table.items()}, admitted
 
 
 def literal(v):
@@ -152,6 +172,11 @@ def check_tables(a, b):
     wait_table(a, "groupCount", {(g, c) for g, (c, _, _) in agg.items()}, "groupCount after deletes")
     wait_table(a, "groupSum", {(g, s) for g, (_, _, s) in agg.items()}, "groupSum after deletes")
 
+    cheapest, admitted = evict_max(OFFER_FACTS, CHEAPEST_MAX)
+    wait_table(a, "cheapest", cheapest, "cheapest to hold the 2 lowest-cost offers (evict max)")
+    wait_table(a, "cheapLog", by_key(sorted(admitted, key=OFFER_FACTS.index)),
+               "cheapLog: offers that were admitted to cheapest, never the rejected ones")
+
     notes = {(a.addr, "x"), (a.addr, "y"), (a.addr, "z")}
     wait_table(a, "note", notes, "B's located note facts to reach A")
     wait_table(a, "noteCount", {(a.addr, len(notes))})
@@ -164,7 +189,7 @@ def main(args):
     with Cluster(args.node, "tables", keep=args.keep) as cluster:
         a, b = cluster.nodes(2)
         a.facts = (facts_text("cfg", CFG_FACTS) + facts_text("score", SCORE_FACTS)
-                   + facts_text("item", ITEM_FACTS)
+                   + facts_text("item", ITEM_FACTS) + facts_text("offer", OFFER_FACTS)
                    + facts_text("kill", [(k,) for k in KILLS])  # after the items they delete
                    + facts_text("note", [(a.addr, "z")]))
         b.facts = facts_text("note", [(a.addr, "x"), (a.addr, "y")])

@@ -187,6 +187,40 @@ TEST_CASE("Table: a full table evicts its oldest row") {
   check_indexes(t);
 }
 
+TEST_CASE("Table: evict max(F) gives up the row with the greatest field, the new one too") {
+  // materialize(link, infinity, 2, keys(1, 2), evict max(3)): the two cheapest links stay.
+  Links t(kInfinity, 2, [](const Link& a, const Link& b) { return b.cost < a.cost; });
+  std::vector<Link> removed;
+  CHECK(t.insert({1, 1, 30}, 0, removed) == Links::Outcome::Inserted);
+  CHECK(t.insert({1, 2, 10}, 1, removed) == Links::Outcome::Inserted);
+  CHECK(t.insert({1, 3, 20}, 2, removed) == Links::Outcome::Inserted);
+  CHECK(removed == std::vector<Link>{{1, 1, 30}});
+  // A dearer newcomer is rejected, and nobody is told it was removed: it never was there.
+  removed.clear();
+  CHECK(t.insert({1, 4, 50}, 3, removed) == Links::Outcome::Rejected);
+  CHECK(removed.empty());
+  CHECK(rows(t) == std::vector<Link>{{1, 2, 10}, {1, 3, 20}});
+  // Ties go oldest first; a replacement by key never evicts.
+  CHECK(t.insert({1, 5, 20}, 4, removed) == Links::Outcome::Inserted);
+  CHECK(removed == std::vector<Link>{{1, 3, 20}});
+  removed.clear();
+  CHECK(t.insert({1, 2, 99}, 5, removed) == Links::Outcome::Replaced);
+  CHECK(removed == std::vector<Link>{{1, 2, 10}});
+  CHECK(rows(t) == std::vector<Link>{{1, 2, 99}, {1, 5, 20}});
+  check_indexes(t);
+  // Rows evicted by the policy leave no aging record that could expire a successor.
+  Links soft(10, 1, [](const Link& a, const Link& b) { return a.cost < b.cost; });  // evict min(3)
+  soft.insert({2, 1, 5}, 0, removed);
+  soft.insert({2, 2, 7}, 1, removed);
+  soft.insert({2, 1, 9}, 2, removed);  // key (2, 1) again: evicts (2, 2, 7), the lesser cost
+  CHECK(rows(soft) == std::vector<Link>{{2, 1, 9}});
+  soft.expire(11.5, removed);
+  CHECK(soft.size() == 1);
+  soft.expire(12, removed);
+  CHECK(soft.size() == 0);
+  check_indexes(soft);
+}
+
 TEST_CASE("Table: eviction and expiry together keep the indexes consistent") {
   Links t(5, 3);
   std::vector<Link> removed;

@@ -33,10 +33,14 @@ class Table {
     double expires;
     uint64_t stamp;  // changes on every insert or refresh; tells stale aging records apart
   };
-  enum class Outcome { Inserted, Replaced, Refreshed };
+  // Rejected: the table was full and the new row is the one its evict policy gives up.
+  enum class Outcome { Inserted, Replaced, Refreshed, Rejected };
+  // An evict policy other than the oldest row (materialize(..., evict max(F))):
+  // true when `a` is to go before `b`. Rows that tie go oldest first.
+  using EvictsFirst = bool (*)(const Row& a, const Row& b);
 
-  Table(double lifetime, size_t max_size)
-      : lifetime_(lifetime), max_size_(max_size),
+  Table(double lifetime, size_t max_size, EvictsFirst evicts_first = nullptr)
+      : lifetime_(lifetime), max_size_(max_size), evicts_first_(evicts_first),
         track_age_(lifetime != kInfinity || max_size != kUnbounded) {}
   // A copy's indexes would point into the original's rows; moving keeps every
   // row at its address, so the indexes stay valid.
@@ -69,7 +73,7 @@ class Table {
     }
     if (track_age_) {
       aging_.push_back({e.expires, e.stamp, it->first});
-      if (fresh) evict_over_size(removed);
+      if (fresh && evict_over_size(e.stamp, removed)) outcome = Outcome::Rejected;
       compact_aging();
     }
     return outcome;
@@ -149,17 +153,38 @@ class Table {
     }
   }
 
-  void evict_over_size(std::vector<Row>& removed) {
-    while (rows_.size() > max_size_ && !aging_.empty()) {
+  // Evicts rows until the table fits; returns whether the row stamped
+  // `inserted` was among them (it is then not reported in `removed`: nobody saw it).
+  bool evict_over_size(uint64_t inserted, std::vector<Row>& removed) {
+    bool rejected = false;
+    while (rows_.size() > max_size_) {
+      auto victim = evicts_first_ ? policy_victim() : oldest_victim();
+      if (victim == rows_.end()) break;
+      unindex(victim->second);
+      if (victim->second.stamp == inserted) rejected = true;
+      else removed.push_back(std::move(victim->second.row));
+      rows_.erase(victim);
+    }
+    return rejected;
+  }
+  auto oldest_victim() {
+    while (!aging_.empty()) {
       Aging a = std::move(aging_.front());
       aging_.pop_front();
       auto it = rows_.find(a.key);
-      if (it != rows_.end() && it->second.stamp == a.stamp) {
-        unindex(it->second);
-        removed.push_back(std::move(it->second.row));
-        rows_.erase(it);
-      }
+      if (it != rows_.end() && it->second.stamp == a.stamp) return it;
     }
+    return rows_.end();
+  }
+  // A scan: tables with an evict policy are small (the paper's bestPT has one row).
+  auto policy_victim() {
+    auto victim = rows_.begin();
+    for (auto it = rows_.begin(); it != rows_.end(); ++it) {
+      const Entry& a = it->second;
+      const Entry& v = victim->second;
+      if (evicts_first_(a.row, v.row) || (!evicts_first_(v.row, a.row) && a.stamp < v.stamp)) victim = it;
+    }
+    return victim;
   }
   // Refreshes leave stale aging records behind; drop them before they dominate.
   void compact_aging() {
@@ -174,6 +199,7 @@ class Table {
 
   double lifetime_;
   size_t max_size_;
+  EvictsFirst evicts_first_;
   bool track_age_;
   uint64_t next_stamp_ = 1;
   // Rows and index entries come from a per-table pool: inserting and erasing
