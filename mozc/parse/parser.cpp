@@ -601,7 +601,9 @@ Program parse_program(const std::vector<std::string>& paths, SourceManager& sour
                       const std::vector<std::string>& module_dirs) {
   Parser parser(sources, diags, module_dirs);
   for (const auto& p : paths) parser.parse_file(p, Loc{});
-  return parser.take();
+  Program program = parser.take();
+  scope_rule_names(program, sources);
+  return program;
 }
 
 }  // namespace mozc

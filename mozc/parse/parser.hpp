@@ -14,4 +14,8 @@ namespace mozc {
 Program parse_program(const std::vector<std::string>& paths, SourceManager& sources, Diagnostics& diags,
                       const std::vector<std::string>& module_dirs = {});
 
+// Rule names are scoped by file: a name used in several files becomes
+// <file stem>_<name> in each (rule_scope.cpp). parse_program calls it.
+void scope_rule_names(Program& program, const SourceManager& sources);
+
 }  // namespace mozc

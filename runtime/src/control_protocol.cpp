@@ -35,6 +35,8 @@ std::string without_exception_tag(const char* what) {
   return std::string(s);
 }
 
+constexpr const char* kOps = "insert, dump, stats, watch, block, unblock or delay";
+
 struct FieldCheck {
   const json& object;
   std::string op;
@@ -95,7 +97,7 @@ ParsedControlRequest parse_control_request(std::string_view line) {
   if (auto id = j.find("id"); id != j.end()) out.id = json_value(*id);
   auto op = j.find("op");
   if (op == j.end() || !op->is_string()) {
-    out.error = "a request needs an \"op\" string: insert, dump, stats or watch";
+    out.error = "a request needs an \"op\" string: " + std::string(kOps);
     return out;
   }
   ControlRequest r;
@@ -134,8 +136,36 @@ ParsedControlRequest parse_control_request(std::string_view line) {
       }
       r.interval = std::clamp(interval->get<double>(), kMinWatchInterval, kMaxWatchInterval);
     }
+  } else if (check.op == "block" || check.op == "unblock" || check.op == "delay") {
+    r.op = check.op == "block" ? ControlRequest::Op::Block
+           : check.op == "unblock" ? ControlRequest::Op::Unblock : ControlRequest::Op::Delay;
+    std::optional<std::string> peer;
+    bool fields_ok = r.op == ControlRequest::Op::Delay ? check.only({"peer", "ms"}) : check.only({"peer"});
+    fields_ok = fields_ok && (r.op == ControlRequest::Op::Unblock ? check.string("peer", peer)
+                                                                  : check.required_string("peer", peer));
+    if (!fields_ok) {
+      out.error = check.error;
+      return out;
+    }
+    if (r.op == ControlRequest::Op::Delay) {
+      auto ms = j.find("ms");
+      if (ms == j.end() || !ms->is_number() || !(ms->get<double>() >= 0) ||
+          ms->get<double>() > PeerFilter::kMaxDelay * 1000) {
+        out.error = "op \"delay\" needs \"ms\", a number of milliseconds from 0 to " +
+                    std::to_string(static_cast<int>(PeerFilter::kMaxDelay * 1000));
+        return out;
+      }
+      r.delay_ms = ms->get<double>();
+    }
+    if (peer) {
+      r.peer = Addr::parse(*peer);
+      if (!r.peer) {
+        out.error = "\"peer\" must be a node address IP:PORT, not " + json_text(*peer);
+        return out;
+      }
+    }
   } else {
-    out.error = "unknown op " + json_text(check.op) + " (expected insert, dump, stats or watch)";
+    out.error = "unknown op " + json_text(check.op) + " (expected " + kOps + ")";
     return out;
   }
   out.request = std::move(r);
@@ -163,6 +193,11 @@ ControlHandler::Result ControlHandler::handle(const ControlRequest& request) {
       return dump(request);
     case ControlRequest::Op::Stats:
       return {reply_head(true, request.id) + ",\"stats\":" + stats_().to_json(-1) + "}", true, std::nullopt};
+    case ControlRequest::Op::Block:
+    case ControlRequest::Op::Unblock:
+      return block(request);
+    case ControlRequest::Op::Delay:
+      return delay(request);
     case ControlRequest::Op::Watch: {
       std::string error;
       std::optional<std::string> rows = table_rows(*request.table, error);
@@ -212,6 +247,29 @@ ControlHandler::Result ControlHandler::dump(const ControlRequest& request) const
   std::optional<std::string> rows = table_rows(*request.table, error);
   if (!rows) return {control_error_reply(error, request.id), false, std::nullopt};
   return {table_reply(*request.table, *rows, request.id), true, std::nullopt};
+}
+
+ControlHandler::Result ControlHandler::block(const ControlRequest& request) {
+  if (!peers_) return {control_error_reply("this node has no peer filter", request.id), false, std::nullopt};
+  if (request.op == ControlRequest::Op::Block) {
+    peers_->block(*request.peer);
+  } else if (request.peer) {
+    peers_->unblock(*request.peer);
+  } else {
+    peers_->unblock_all();
+  }
+  json blocked = json::array();
+  for (const Addr& peer : peers_->peers()) blocked.push_back(peer.to_string());
+  return {reply_head(true, request.id) + ",\"blocked\":" + json_value(blocked) + "}", true, std::nullopt};
+}
+
+ControlHandler::Result ControlHandler::delay(const ControlRequest& request) {
+  if (!peers_) return {control_error_reply("this node has no peer filter", request.id), false, std::nullopt};
+  if (!peers_->set_delay(*request.peer, request.delay_ms / 1000))
+    return {control_error_reply("only IP:PORT peers can be delayed", request.id), false, std::nullopt};
+  json delays = json::object();
+  for (const auto& [peer, seconds] : peers_->delays()) delays[peer.to_string()] = seconds * 1000;
+  return {reply_head(true, request.id) + ",\"delays\":" + json_value(delays) + "}", true, std::nullopt};
 }
 
 std::optional<std::string> ControlHandler::table_rows(const std::string& table, std::string& error) const {

@@ -6,6 +6,9 @@
 //   {"op":"stats"}                             -> {"ok":true,"stats":{...the --stats object...}}
 //   {"op":"watch","table":"succ","interval":0.5}
 //        -> a dump line for the table now, then one whenever its rows change
+//   {"op":"block","peer":"127.0.0.1:9002"}     -> {"ok":true,"blocked":["127.0.0.1:9002", ...]}
+//   {"op":"unblock","peer":"127.0.0.1:9002"}   -> {"ok":true,"blocked":[...]} (no "peer": every one)
+//   {"op":"delay","peer":"127.0.0.1:9002","ms":20} -> {"ok":true,"delays":{"127.0.0.1:9002":20, ...}} (ms 0: none)
 // Anything wrong -> {"ok":false,"error":"..."}. A request's "id" (any JSON
 // value) is echoed in its replies. Rows are in the --dump encoding.
 #pragma once
@@ -18,6 +21,7 @@
 
 #include "mosaic/program.hpp"
 #include "node_stats.hpp"
+#include "peer_filter.hpp"
 
 namespace mosaic {
 
@@ -27,11 +31,13 @@ constexpr double kMaxWatchInterval = 3600;      // seconds; larger ones are lowe
 constexpr double kDefaultWatchInterval = 0.5;
 
 struct ControlRequest {
-  enum class Op { Insert, Dump, Stats, Watch };
+  enum class Op { Insert, Dump, Stats, Watch, Block, Unblock, Delay };
   Op op = Op::Stats;
   std::string facts;                 // insert
   std::optional<std::string> table;  // dump (all tables if absent), watch (required)
   double interval = kDefaultWatchInterval;  // watch, within [kMinWatchInterval, kMaxWatchInterval]
+  std::optional<Addr> peer;          // block and delay (required), unblock (every peer if absent)
+  double delay_ms = 0;               // delay, within [0, PeerFilter::kMaxDelay s]
   std::string id;                    // the request's "id" as JSON text, "" if none
 };
 
@@ -58,9 +64,11 @@ struct ControlWatch {
 class ControlHandler {
  public:
   // `stats` gives the node's counters; `work_added` is called after facts
-  // were inserted (the node then runs the program).
-  ControlHandler(Program& program, std::function<NodeStats()> stats, std::function<void()> work_added)
-      : program_(program), stats_(std::move(stats)), work_added_(std::move(work_added)) {}
+  // were inserted (the node then runs the program); `peers` is the node's
+  // drop filter for block, unblock and delay (without one they are refused).
+  ControlHandler(Program& program, std::function<NodeStats()> stats, std::function<void()> work_added,
+                 PeerFilter* peers = nullptr)
+      : program_(program), stats_(std::move(stats)), work_added_(std::move(work_added)), peers_(peers) {}
 
   struct Result {
     std::string reply;  // one JSON line, without the newline
@@ -76,6 +84,8 @@ class ControlHandler {
   Result handle(const ControlRequest& request);
   Result insert(const ControlRequest& request);
   Result dump(const ControlRequest& request) const;
+  Result block(const ControlRequest& request);
+  Result delay(const ControlRequest& request);
   // One table's rows on one line; nullopt (and `error`) if the program has no such table.
   std::optional<std::string> table_rows(const std::string& table, std::string& error) const;
   std::string table_reply(const std::string& table, const std::string& rows, const std::string& id) const;
@@ -83,6 +93,7 @@ class ControlHandler {
   Program& program_;
   std::function<NodeStats()> stats_;
   std::function<void()> work_added_;
+  PeerFilter* peers_;
 };
 
 }  // namespace mosaic

@@ -1,15 +1,33 @@
 #include "node.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <exception>
 
 namespace mosaic {
 
 namespace {
 constexpr size_t kRunBudget = 4096;        // tuples per slice of Program::run
-constexpr double kExpiryPeriod = 0.1;      // seconds between Program::expire calls
-constexpr double kRetransmitPeriod = 0.05; // granularity of the retransmission schedule
+// Housekeeping (Program::expire, then retransmissions due) shares one timer, so
+// an idle node wakes up 10 times a second for it rather than 30.
+constexpr double kHousekeepingPeriod = 0.1;  // seconds; the granularity of expiry and retransmission
 constexpr double kMinPeriod = 0.001;       // a periodic() faster than this would starve the loop
+
+// The predicate of a tuple message, [op:u8][predicate:bytes][fields...]; "" if it has none.
+std::string_view message_predicate(std::string_view message) {
+  Reader r(message);
+  uint8_t op;
+  uint32_t n;
+  if (!r.u8(op) || !r.u32(n) || n > r.remaining()) return {};
+  return message.substr(sizeof op + sizeof n, n);
+}
+
+// The counters of `predicate`, created on first use (no allocation when they exist).
+MessageCounts& counts_of(MessageCountsByPredicate& counts, std::string_view predicate) {
+  auto it = counts.find(predicate);
+  if (it == counts.end()) it = counts.emplace(std::string(predicate), MessageCounts{}).first;
+  return it->second;
+}
 
 ReliableChannel::Config channel_config(const RetransmitPolicy& retransmit) {
   ReliableChannel::Config c;
@@ -49,13 +67,10 @@ void Node::start() {
       schedule_run();
     });
   }
-  add_timer(kExpiryPeriod, 0, [this] {
+  add_timer(kHousekeepingPeriod, 0, [this] {
     program_.expire();
-    schedule_run();
-  });
-  add_timer(kRetransmitPeriod, 0, [this] {
     channel_.poll(now(), transmitter());
-    stop_if_idle();  // giving up the last outstanding message may leave the node idle
+    schedule_run();  // the run ends with stop_if_idle: giving up the last outstanding message may leave the node idle
   });
   schedule_run();
 }
@@ -82,6 +97,7 @@ void Node::send(const Addr& dest, std::string message, bool best_effort) {
                              ": it does not fit in one datagram");
     return;
   }
+  ++counts_of(messages_, message_predicate(message)).sent;
   if (best_effort) {
     transmit(dest, channel_.best_effort_frame(message));
   } else {
@@ -112,17 +128,20 @@ NodeStats Node::stats() const {
   s.malformed = malformed_;
   s.unroutable = unroutable_;
   s.filtered = filtered_;
+  s.blocked = peers_.dropped();
   s.retransmits = channel_.retransmits();
   s.duplicates = channel_.duplicates();
   s.gave_up = channel_.gave_up();
   s.outstanding = channel_.outstanding();
   s.derivations = program_.derivations();
   s.uptime_s = now();
+  s.messages = messages_;
   return s;
 }
 
 void Node::on_datagram(const Addr& from, std::string_view datagram) {
   ++received_;
+  if (peers_.drop(from)) return;  // as if it never arrived
   std::optional<Frame> frame = decode_frame(datagram);
   if (!frame) {
     ++malformed_;
@@ -166,10 +185,21 @@ void Node::deliver(std::string_view payload) {
     log(LogLevel::Debug, "dropped a tuple message the program could not decode");
     return;
   }
+  ++counts_of(messages_, message_predicate(payload)).received;
   schedule_run();
 }
 
 void Node::transmit(const Addr& dest, std::string_view frame) {
+  if (peers_.drop(dest)) return;  // lost on the way, as far as the reliable channel can tell
+  if (double late = peers_.delay(dest); late > 0) {
+    // A slow link (tests only): the datagram leaves later, from its own timer.
+    auto timer = std::make_shared<boost::asio::steady_timer>(
+        io_, std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(late)));
+    timer->async_wait([this, timer, dest, copy = std::string(frame)](const boost::system::error_code& ec) {
+      if (!ec && running_ && transport_.send(dest, copy)) ++sent_;
+    });
+    return;
+  }
   if (transport_.send(dest, frame)) ++sent_;
 }
 

@@ -15,6 +15,7 @@
 
 #include "mosaic/program.hpp"
 #include "node_stats.hpp"
+#include "peer_filter.hpp"
 #include "reliable_channel.hpp"
 #include "repeating_timer.hpp"
 #include "udp_transport.hpp"
@@ -45,6 +46,8 @@ class Node final : public Runtime {
   void dropped(Drop why, std::string_view detail) override;
 
   NodeStats stats() const;
+  // Peers whose datagrams this node drops both ways (--block, control op block).
+  PeerFilter& peer_filter() { return peers_; }
   // Runs the program soon, if it is not about to run anyway: after work was
   // added from outside the loop's own events (facts from the control endpoint).
   void schedule_run();
@@ -65,6 +68,7 @@ class Node final : public Runtime {
   NodeConfig config_;
   std::chrono::steady_clock::time_point started_at_;
   UdpTransport transport_;
+  PeerFilter peers_;
   ReliableChannel channel_;
   std::vector<std::unique_ptr<RepeatingTimer>> timers_;
   std::mt19937_64 drop_rng_;
@@ -75,6 +79,7 @@ class Node final : public Runtime {
   int64_t next_event_id_ = 1;
   std::optional<double> idle_after_;
   uint64_t received_ = 0, sent_ = 0, malformed_ = 0, filtered_ = 0, unroutable_ = 0;
+  MessageCountsByPredicate messages_;  // tuple messages sent and delivered, per predicate
 };
 
 }  // namespace mosaic

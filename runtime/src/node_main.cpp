@@ -77,6 +77,7 @@ int run_node(const NodeOptions& options, Program& program) {
     return 1;
   }
 
+  for (const Addr& peer : options.blocked_peers) node.peer_filter().block(peer);
   program.attach(node);
   program.start();
   if (std::string error = insert_facts(options.facts_file, facts, program); !error.empty()) {
@@ -91,7 +92,7 @@ int run_node(const NodeOptions& options, Program& program) {
     if (control) s.control = control->stats();
     return s;
   };
-  ControlHandler control_handler(program, stats, [&] { node.schedule_run(); });
+  ControlHandler control_handler(program, stats, [&] { node.schedule_run(); }, &node.peer_filter());
   if (options.control_port) {
     control.emplace(io, control_handler);
     if (std::string error; !control->open(*options.control_port, error)) {

@@ -74,6 +74,13 @@ const std::map<std::string_view, Setter>& options_with_values() {
          return "";
        }},
       {"--control-file", [](NodeOptions& o, std::string_view v) { o.control_file = v; return std::string(); }},
+      {"--block",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         auto peer = Addr::parse(v);
+         if (!peer) return "expects the IP:PORT of a peer";
+         o.blocked_peers.push_back(*peer);
+         return "";
+       }},
       {"--log-level",
        [](NodeOptions& o, std::string_view v) -> std::string {
          auto level = log_level_named(v);
@@ -147,6 +154,7 @@ std::string node_usage(std::string_view program) {
          "  --until-idle          stop once there is no work and nothing awaits an ack\n"
          "  --control PORT        answer JSON requests on TCP 127.0.0.1:PORT (0: any free port)\n"
          "  --control-file FILE   write the control port chosen here, atomically, once listening\n"
+         "  --block PEER          drop every datagram from or to IP:PORT PEER (testing; repeatable)\n"
          "  --help                show this message\n";
 }
 

@@ -2,7 +2,7 @@
 //   BIN --addr HOST:PORT [--facts FILE] [--run-for SECONDS] [--dump FILE.json]
 //       [--stats FILE.json] [--drop-rate P] [--seed N] [--retry-for SECONDS]
 //       [--log-level error|warn|info|debug] [--until-idle]
-//       [--control PORT [--control-file FILE]] [--help]
+//       [--control PORT [--control-file FILE]] [--block PEER ...] [--help]
 // Each option also accepts the --name=value form.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mosaic/addr.hpp"
 #include "mosaic/program.hpp"
@@ -29,6 +30,7 @@ struct NodeOptions {
   bool until_idle = false;
   std::optional<uint16_t> control_port;  // --control: TCP port on 127.0.0.1, 0 = any free one
   std::string control_file;              // --control-file: where to write the port chosen
+  std::vector<Addr> blocked_peers;       // --block (repeatable): drop every datagram from or to these
   bool help = false;
 };
 

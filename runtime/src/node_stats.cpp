@@ -12,12 +12,16 @@ std::string NodeStats::to_json(int indent) const {
   j["malformed"] = malformed;
   j["unroutable"] = unroutable;
   j["filtered"] = filtered;
+  j["blocked"] = blocked;
   j["retransmits"] = retransmits;
   j["duplicates"] = duplicates;
   j["gave_up"] = gave_up;
   j["outstanding"] = outstanding;
   j["derivations"] = derivations;
   j["uptime_s"] = uptime_s;
+  nlohmann::ordered_json m = nlohmann::ordered_json::object();
+  for (const auto& [predicate, counts] : messages) m[predicate] = {{"sent", counts.sent}, {"received", counts.received}};
+  j["messages"] = m;
   if (control) {
     nlohmann::ordered_json c;
     c["port"] = control->port;

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -17,6 +19,15 @@ struct ControlStats {
   uint64_t dropped_clients = 0;  // disconnected for an oversized line or too much unread output
 };
 
+// Tuple messages of one predicate: handed to the network by the program (one
+// per message, whatever retransmissions and acks it took), and delivered to the
+// program from the network (first copies only, decoded successfully).
+struct MessageCounts {
+  uint64_t sent = 0;
+  uint64_t received = 0;
+};
+using MessageCountsByPredicate = std::map<std::string, MessageCounts, std::less<>>;
+
 struct NodeStats {
   std::string addr;
   uint64_t received = 0;     // datagrams read from the socket, whatever became of them
@@ -24,12 +35,14 @@ struct NodeStats {
   uint64_t malformed = 0;    // frames, tuple messages or overlay packets that failed to decode
   uint64_t unroutable = 0;   // tuples for an overlay address the program could not route
   uint64_t filtered = 0;     // datagrams dropped on purpose by --drop-rate
+  uint64_t blocked = 0;      // datagrams dropped from or to a blocked peer (--block, control op block)
   uint64_t retransmits = 0;
   uint64_t duplicates = 0;   // reliable data that arrived again and was not delivered
   uint64_t gave_up = 0;      // reliable messages never acknowledged within --retry-for
   uint64_t outstanding = 0;  // reliable messages awaiting an ack now
   uint64_t derivations = 0;  // Program::derivations()
   double uptime_s = 0;
+  MessageCountsByPredicate messages;     // reported as "messages": {"pred": {"sent": N, "received": M}, ...}
   std::optional<ControlStats> control;  // only with --control
 
   // Indented over several lines with a newline at the end (the --stats file),

@@ -53,6 +53,10 @@ T f_min(const T& a, const T& b) { return b < a ? b : a; }
 template <class T>
 T f_max(const T& a, const T& b) { return a < b ? b : a; }
 
+// Choice (Mozlog has no if-expression): a when c holds, else b. Both are evaluated.
+template <class T>
+T f_if(bool c, const T& a, const T& b) { return c ? a : b; }
+
 // Lists (values, never shared: every function returns a new list).
 template <class T>
 std::vector<T> f_cons(const T& head, const std::vector<T>& tail) {

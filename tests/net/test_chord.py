@@ -57,19 +57,25 @@ def table(conn, name):
     return conn.check({"op": "dump", "table": name})["rows"]
 
 
-def wait_ring(nodes, conns, what):
+def wrong_nodes(nodes, conns, ring):
+    """The nodes whose best successor or best predecessor is not their true neighbour on `ring`."""
+    wrong = []
+    for n in nodes:
+        succ, pred = ring.neighbours(n)
+        bs = table(conns[n], "chord.bestSucc")
+        bp = table(conns[n], "chord.bestPred")
+        if [r[1] for r in bs] != [succ.addr] or [r[1] for r in bp] != [pred.addr]:
+            wrong.append(n)
+    return wrong
+
+
+def wait_ring(nodes, conns, what, timeout=CONVERGE_S):
     ring = Ring(nodes)
 
     def check():
-        wrong = []
-        for n in nodes:
-            succ, pred = ring.neighbours(n)
-            bs = table(conns[n], "chord.bestSucc")
-            bp = table(conns[n], "chord.bestPred")
-            if [r[1] for r in bs] != [succ.addr] or [r[1] for r in bp] != [pred.addr]:
-                wrong.append(n)
+        wrong = wrong_nodes(nodes, conns, ring)
         return not wrong, f"{len(wrong)} of {len(nodes)} nodes do not have their true successor and predecessor yet"
-    wait_until(check, CONVERGE_S, what, interval=1.0)
+    wait_until(check, timeout, what, interval=1.0)
 
 
 def lookups(nodes, conns, rng, count, first_qid):

@@ -283,6 +283,15 @@ def check_mosaic_ctl(a, b):
     code, out, err = ctl(port, "stats")
     if code != 0 or json.loads(out)["addr"] != a.addr:
         raise TestFailure(f"mosaic-ctl stats: {code} {out!r} {err!r}")
+    code, out, err = ctl(port, "block", b.addr)
+    if code != 0 or out.strip() != f"blocked: {b.addr}":
+        raise TestFailure(f"mosaic-ctl block: {code} {out!r} {err!r}")
+    code, out, err = ctl(port, "unblock")
+    if code != 0 or out.strip() != "blocked: none":
+        raise TestFailure(f"mosaic-ctl unblock: {code} {out!r} {err!r}")
+    code, out, err = ctl(port, "block", "nowhere")
+    if code != 1 or "IP:PORT" not in err:
+        raise TestFailure(f"mosaic-ctl block nowhere: expected status 1, got {code} {out!r} {err!r}")
     code, out, err = ctl(str(b.control_port()), "watch", "noteCount", "--interval", "0.05", "--count", "1")
     if code != 0 or json.loads(out) != [[b.addr, 2]]:
         raise TestFailure(f"mosaic-ctl watch: {code} {out!r} {err!r}")

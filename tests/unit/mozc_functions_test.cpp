@@ -14,7 +14,7 @@ TEST_CASE("the generated built-in table has every built-in, with the signatures 
       {"f_now", "() -> float"}, {"f_rand", "() -> int"}, {"f_drand", "() -> float"}, {"f_randID", "() -> id"},
       {"f_coinFlip", "(float) -> bool"}, {"f_sha1", "(T) -> id"}, {"f_tostr", "(T) -> string"},
       {"f_float", "(int) -> float"}, {"f_int", "(float) -> int"}, {"f_min", "(T, T) -> T"},
-      {"f_max", "(T, T) -> T"}, {"f_cons", "(T, list<T>) -> list<T>"}, {"f_append", "(list<T>, T) -> list<T>"},
+      {"f_max", "(T, T) -> T"}, {"f_if", "(bool, T, T) -> T"}, {"f_cons", "(T, list<T>) -> list<T>"}, {"f_append", "(list<T>, T) -> list<T>"},
       {"f_concat", "(list<T>, list<T>) -> list<T>"}, {"f_member", "(list<T>, T) -> bool"},
       {"f_size", "(list<T>) -> int"}, {"f_car", "(list<T>) -> T"}, {"f_cdr", "(list<T>) -> list<T>"},
       {"f_last", "(list<T>) -> T"}, {"f_removeLast", "(list<T>) -> list<T>"}, {"f_ovName", "(addr) -> string"},

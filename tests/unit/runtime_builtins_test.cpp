@@ -65,6 +65,15 @@ TEST_CASE("sha1_of is SHA-1 as a big-endian id; f_sha1 hashes an address's text"
   CHECK(f_sha1(int64_t{42}) == sha1_of("42"));
 }
 
+TEST_CASE("sha1_of pads every message length correctly (block boundaries, long input)") {
+  CHECK(sha1_of("127.0.0.1:9001").to_string() == "0x2c927f3d9c0e1fea287055d88c0d5b369564e67aI");
+  CHECK(sha1_of(std::string(55, 'a')).to_string() == "0xc1c8bbdc22796e28c0e15163d20899b65621d65aI");
+  CHECK(sha1_of(std::string(56, 'a')).to_string() == "0xc2db330f6083854c99d4b5bfb6e8f29f201be699I");
+  CHECK(sha1_of(std::string(63, 'a')).to_string() == "0x3f09f5b158a7a8cdad920bddc29b81c18a551f5I");
+  CHECK(sha1_of(std::string(64, 'a')).to_string() == "0x98ba824b5c16427bd7a1122a5a442a25ec644dI");
+  CHECK(sha1_of(std::string(1000000, 'a')).to_string() == "0x34aa973cd4c4daa4f61eeb2bdbad27316534016fI");
+}
+
 TEST_CASE("f_sha1 of an overlay address hashes its literal text") {
   Addr fwd = Addr::overlay("fwd", Value{Id::from_int(31)});
   CHECK(f_sha1(fwd) == sha1_of("fwd::0x1fI"));
@@ -155,4 +164,12 @@ TEST_CASE("random built-ins stay in range and repeat under the same seed") {
 
 TEST_CASE("f_now is wall-clock time") {
   CHECK(f_now() > 1.6e9);  // after 2020
+}
+
+TEST_CASE("f_if chooses by its condition, for any type") {
+  CHECK(f_if(true, 1.5, -1.0) == 1.5);
+  CHECK(f_if(false, 1.5, -1.0) == -1.0);
+  Addr a = *Addr::parse("127.0.0.1:9001"), b = *Addr::parse("127.0.0.1:9002");
+  CHECK(f_if(a == b, a, b) == b);
+  CHECK(f_if<std::string>(true, "x", "y") == "x");
 }

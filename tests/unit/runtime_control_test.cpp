@@ -157,7 +157,7 @@ TEST_CASE("control requests: what is wrong is said, and the id is kept") {
   CHECK(error_of("[1, 2]").find("JSON object") != std::string::npos);
   CHECK(error_of("{}").find("\"op\"") != std::string::npos);
   CHECK(error_of(R"({"op":5})").find("\"op\"") != std::string::npos);
-  CHECK(error_of(R"({"op":"frob"})") == R"(unknown op "frob" (expected insert, dump, stats or watch))");
+  CHECK(error_of(R"({"op":"frob"})") == R"(unknown op "frob" (expected insert, dump, stats, watch, block, unblock or delay))");
   CHECK(error_of(R"({"op":"insert"})") == R"(op "insert" needs a "facts" string)");
   CHECK(error_of(R"({"op":"insert","facts":3})") == R"("facts" must be a string)");
   CHECK(error_of(R"({"op":"dump","table":null})") == R"("table" must be a string)");
@@ -380,7 +380,7 @@ TEST_CASE("node_main --control: requests over loopback TCP, several clients, bad
   int udp_port = 30000 + static_cast<int>(getpid() % 2000) * 10;
   std::thread node([&] {
     CHECK(run_store_node({"--addr", "127.0.0.1:" + std::to_string(udp_port), "--run-for", "60", "--control", "0",
-                          "--control-file", port_file, "--stats", stats}) == 0);
+                          "--control-file", port_file, "--stats", stats, "--block", "127.0.0.1:9"}) == 0);
   });
   std::string text;
   for (int i = 0; i < 500 && (text = read_file(port_file)).empty(); ++i) {
@@ -405,6 +405,9 @@ TEST_CASE("node_main --control: requests over loopback TCP, several clients, bad
     CHECK(a.request(R"({"op":"insert","facts":"num(9)."})") == R"({"ok":true,"inserted":1})");
     CHECK(b.line() == R"({"ok":true,"table":"nums","rows":[[7], [8], [9]]})");  // the watch sees it
 
+    // --block took effect, and block/unblock reach the node's filter.
+    CHECK(a.request(R"({"op":"block","peer":"127.0.0.1:8"})") == R"({"ok":true,"blocked":["127.0.0.1:8","127.0.0.1:9"]})");
+    CHECK(a.request(R"({"op":"unblock"})") == R"({"ok":true,"blocked":[]})");
     CHECK(a.request("garbage").find(R"({"ok":false,"error":"malformed JSON)") == 0);
     // A line over 1 MiB: an error reply, then the connection is closed.
     Client big(port);
@@ -422,6 +425,7 @@ TEST_CASE("node_main --control: requests over loopback TCP, several clients, bad
     CHECK(s.find(R"("derivations":3)") != std::string::npos);
     CHECK(s.find(R"("control":{"port":)" + std::to_string(port) + R"(,"clients":)") != std::string::npos);
     CHECK(s.find(R"("connections":4,)") != std::string::npos);
+    CHECK(s.find(R"("blocked":0,)") != std::string::npos);
     CHECK(s.find(R"("errors":3,"dropped_clients":1})") != std::string::npos);
   }
   std::raise(SIGTERM);

@@ -37,6 +37,15 @@ TEST_CASE("node options: every option, in both spellings") {
   CHECK_FALSE(o.help);
 }
 
+TEST_CASE("node options: --block, repeatable") {
+  auto p = parse({"--addr", "127.0.0.1:9001", "--block", "127.0.0.1:9002", "--block=localhost:9003"});
+  REQUIRE(p.error.empty());
+  CHECK(p.options.blocked_peers == std::vector<Addr>{Addr::ip(0x7f000001u, 9002), Addr::ip(0x7f000001u, 9003)});
+  CHECK(parse({"--addr", "127.0.0.1:9001"}).options.blocked_peers.empty());
+  CHECK(parse({"--addr", "127.0.0.1:9001", "--block", "x"}).error == "--block expects the IP:PORT of a peer, not 'x'");
+  CHECK(node_usage("n").find("--block PEER") != std::string::npos);
+}
+
 TEST_CASE("node options: defaults") {
   auto p = parse({"--addr=localhost:9001"});
   REQUIRE(p.error.empty());

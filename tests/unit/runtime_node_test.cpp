@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "mosaic/program.hpp"
+#include "runtime_test_values.hpp"
 #include "wire.hpp"
 
 using namespace mosaic;
@@ -61,20 +62,11 @@ class Relay final : public Program {
     return "unknown predicate '" + predicate + "'";
   }
 
-  static std::string message(int64_t i) {
-    Writer w;
-    w.u8(static_cast<uint8_t>(Op::Insert));
-    w.bytes("num");
-    put(w, i);
-    return w.take();
-  }
+  static std::string message(int64_t i) { return testing::num_message(i); }
 
   bool receive(std::string_view bytes) override {
-    Reader r(bytes);
-    uint8_t op;
-    std::string predicate;
     int64_t i;
-    if (!r.u8(op) || !r.bytes(predicate) || predicate != "num" || !get(r, i) || !r.at_end()) return false;
+    if (!testing::read_num(bytes, i)) return false;
     inbox_.push_back(i);
     return true;
   }

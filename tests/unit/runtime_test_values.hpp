@@ -1,11 +1,14 @@
 // Small builders of runtime values shared by the runtime unit tests.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "mosaic/codec.hpp"
+#include "mosaic/program.hpp"
 #include "mosaic/value.hpp"
 
 namespace mosaic::testing {
@@ -21,6 +24,22 @@ inline Packet packet(const char* predicate, const std::vector<Value>& fields) {
   w.bytes(predicate);
   for (const Value& f : fields) put(w, f);
   return Packet{w.take()};
+}
+
+// The tuple message num(I), as generated code would send it, for test programs
+// that move numbers between nodes; read_num takes one apart (false if it is not one).
+inline std::string num_message(int64_t i) {
+  Writer w;
+  w.u8(static_cast<uint8_t>(Op::Insert));
+  w.bytes("num");
+  put(w, i);
+  return w.take();
+}
+inline bool read_num(std::string_view message, int64_t& i) {
+  Reader r(message);
+  uint8_t op;
+  std::string predicate;
+  return r.u8(op) && r.bytes(predicate) && predicate == "num" && get(r, i) && r.at_end();
 }
 
 }  // namespace mosaic::testing
