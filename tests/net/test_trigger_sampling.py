@@ -12,7 +12,8 @@ to each server (control op "delay"), by a different amount per server. Then:
    responsible for (the test computes it from the live node ids) and an RTT
    that matches the delay; every other server's link, as RON measured it, is
    slower: bestPT holds the lowest-RTT sample (evict max(3)).
-3. Rule s2: the chosen server holds the client's private trigger for that id.
+3. Rule s2: the chosen server holds a private trigger of the client's, with an
+   id the client chose for that server.
 4. The network changes: the best server becomes the slowest and another one
    the fastest. Within a bounded time bestPT and the private trigger move to
    the new nearest server.
@@ -67,11 +68,20 @@ def wait_best(conn, ring, servers, delays, want, what):
     return wait_until(check, SAMPLE_S, what, interval=0.5)[1]
 
 
-def wait_trigger(conns, server, key, client):
+def wait_trigger(conns, server, client):
+    """Waits until `server` holds a private trigger of the client's whose id the client chose with
+    `server` as its best sample (trace.best). The chosen id changes with every new sample from the
+    same server (bestPT is keyed by the server), so any of them will do; a trigger of the client's
+    at `server` with an id never chosen for it is an error."""
     def check():
-        rows = [r for r in table(conns[server], "i3.trigger") if r[0] == key and r[1] == client.addr]
-        return bool(rows), f"{server.name}'s triggers: {table(conns[server], 'i3.trigger')}"
-    wait_until(check, 30, f"the client's private trigger {key} at {server.name} (rule s2)", interval=0.5)
+        # Triggers first: every id in them was chosen before this read of the client's log.
+        mine = {r[0] for r in table(conns[server], "i3.trigger") if r[1] == client.addr}
+        chosen = {k for a, k, _rtt, _at in table(conns[client], "trace.best") if a == server.addr}
+        stray = mine - chosen
+        if stray:
+            raise TestFailure(f"{server.name} holds triggers of the client's never chosen for it: {sorted(stray)}")
+        return bool(mine), f"{server.name}'s triggers: {table(conns[server], 'i3.trigger')}"
+    wait_until(check, 30, f"a private trigger of the client's at {server.name} (rule s2)", interval=0.5)
 
 
 def set_delays(conn, delays):
@@ -107,7 +117,7 @@ def main(args):
                                    f"bestPT to hold the nearest server {nearest.name}")
         print(f"bestPT: {nearest.name} at {rtt * 1e3:.1f} ms (delay {delays[nearest]} ms), id {key[:12]}..., "
               f"{time.monotonic() - t0:.1f} s after the ring converged")
-        wait_trigger(conns, nearest, key, client)
+        wait_trigger(conns, nearest, client)
         log = table(conns[client], "trace.best")
         print(f"{len(log)} samples became the best on the way: " +
               ", ".join(f"{r[2] * 1e3:.1f} ms" for r in sorted(log, key=lambda r: r[3])))
@@ -120,7 +130,7 @@ def main(args):
         addr, key, rtt = wait_best(conns[client], ring, servers, delays, moved,
                                    f"bestPT to move to the new nearest server {moved.name}")
         print(f"after the change, bestPT moved to {moved.name} at {rtt * 1e3:.1f} ms in {time.monotonic() - t1:.1f} s")
-        wait_trigger(conns, moved, key, client)
+        wait_trigger(conns, moved, client)
 
 
 if __name__ == "__main__":

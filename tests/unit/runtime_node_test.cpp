@@ -219,6 +219,9 @@ TEST_CASE("node_main: malformed datagrams of any size are counted and dropped") 
   std::string s = read(stats);
   CHECK(stat(s, "received") == 5);
   CHECK(stat(s, "malformed") == 3);
+  // Per predicate, only the tuple message the program decoded.
+  CHECK(s.find("\"messages\": {\n    \"num\": {\n      \"sent\": 0,\n      \"received\": 1\n    }\n  }") !=
+        std::string::npos);
   CHECK(read(dump).find("\"got\": [\n    [42]\n  ]") != std::string::npos);
   std::remove(dump.c_str());
   std::remove(stats.c_str());
@@ -251,6 +254,9 @@ TEST_CASE("node_main: reliable delivery between two nodes despite dropped datagr
   CHECK(stat(sa, "filtered") > 0);
   CHECK(stat(sb, "filtered") > 0);
   CHECK(stat(sb, "derivations") == 300);  // each message delivered once
+  // Per predicate: each message counted once, whatever retransmissions and acks it took.
+  CHECK(sa.find("\"num\": {\n      \"sent\": 300,\n      \"received\": 0\n    }") != std::string::npos);
+  CHECK(sb.find("\"num\": {\n      \"sent\": 0,\n      \"received\": 300\n    }") != std::string::npos);
   CHECK(rows_of(read(dump_b), "got") == 300);
   for (const auto& f : {facts, dump_b, stats_b, stats_a}) std::remove(f.c_str());
 }
