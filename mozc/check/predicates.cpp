@@ -108,8 +108,6 @@ void collect_predicates(CheckContext& cx) {
     p.materialized = true;
     p.lifetime = m.lifetime;
     p.max_size = m.max_size;
-    if (m.lifetime == 0) cx.diags.error(m.loc, "the lifetime of '" + m.pred + "' must be positive or infinity");
-    if (m.max_size == 0) cx.diags.error(m.loc, "the maximum size of '" + m.pred + "' must be positive or infinity");
     std::set<int> seen;
     for (int k : m.keys) {
       if (k < 1 || static_cast<size_t>(k) > p.arity) {

@@ -136,11 +136,11 @@ class Parser {
     m.pred = name.text;
     m.pred_loc = name.loc;
     expect(Tok::Comma, "','");
-    if (accept_infinity()) m.lifetime = -1;
-    else m.lifetime = number("a lifetime in seconds or 'infinity'", /*integral=*/false);
+    m.lifetime = positive_or_infinity("the lifetime of '" + m.pred + "'", "a lifetime in seconds or 'infinity'",
+                                      /*integral=*/false);
     expect(Tok::Comma, "','");
-    if (accept_infinity()) m.max_size = -1;
-    else m.max_size = static_cast<int64_t>(number("a maximum size or 'infinity'", /*integral=*/true));
+    m.max_size = static_cast<int64_t>(
+        positive_or_infinity("the maximum size of '" + m.pred + "'", "a maximum size or 'infinity'", /*integral=*/true));
     expect(Tok::Comma, "','");
     m.keys_loc = peek().loc;
     if (!at_word("keys")) fail("keys(...)");
@@ -185,6 +185,17 @@ class Parser {
   }
 
   // A numeric literal or a #define'd constant holding one.
+  // A lifetime or a size: 'infinity' (returned as -1, the AST's infinity) or
+  // a positive number; zero and negative numbers are errors here, where the
+  // number is, so that -1 can only mean infinity later.
+  double positive_or_infinity(const std::string& subject, const std::string& what, bool integral) {
+    if (accept_infinity()) return -1;
+    Loc loc = peek().loc;
+    double v = number(what, integral);
+    if (v <= 0) diags_.error(loc, subject + " must be positive or infinity");
+    return v;
+  }
+
   double number(const std::string& what, bool integral) {
     Loc loc = peek().loc;
     ExprPtr e = unary();
