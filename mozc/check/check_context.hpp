@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "check/program_info.hpp"
@@ -13,6 +14,11 @@ struct CheckContext {
   Program& program;
   std::map<std::string, PredInfo>& preds;
   Diagnostics& diags;
+  // Rules already reported as wrong. Later passes still check the others, so
+  // one run reports independent errors of every kind, but skip these: what
+  // they would add (types, say) follows from a mistake already reported.
+  std::set<const Rule*> broken;
+  int errors_before_types = 0;  // errors reported before type inference began
 };
 
 void collect_predicates(CheckContext& cx);  // arities, declarations, unknown predicates

@@ -72,6 +72,7 @@ void collect_predicates(CheckContext& cx) {
   }
 
   for (auto& r : cx.program.rules) {
+    int before = cx.diags.error_count();
     for_each_atom(r, [&](Atom& a, bool is_head) {
       if (is_periodic(a.pred)) return check_periodic_form(cx, a, is_head);
       auto [it, fresh] = preds.try_emplace(a.pred);
@@ -88,6 +89,7 @@ void collect_predicates(CheckContext& cx) {
       if (is_head) p.derived = true;
       if (a.ndlog_located) p.ndlog_located = true;
     });
+    if (cx.diags.error_count() > before) cx.broken.insert(&r);
   }
 
   std::map<std::string, Loc> materialized_at;

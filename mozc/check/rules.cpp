@@ -165,7 +165,10 @@ void check_rules(CheckContext& cx) {
       cx.diags.error(r.loc, "rule name '" + r.name + "' is used twice");
       cx.diags.note(it->second, "first used here");
     }
+    if (cx.broken.count(&r)) continue;  // its atoms are malformed: nothing more to learn
+    int before = cx.diags.error_count();
     RuleChecker(cx, r).run();
+    if (cx.diags.error_count() > before) cx.broken.insert(&r);
   }
 }
 

@@ -60,7 +60,8 @@ class Inference {
       if (packet < fields.size() && !solver_.unify(fields[packet], solver_.make(TypeKind::Tuple)))
         mismatch(p.first_use, "the packet of '" + name + "' must be of type tuple, not " + show(fields[packet]));
     }
-    for (auto& r : cx_.program.rules) rule(r);
+    for (auto& r : cx_.program.rules)
+      if (!cx_.broken.count(&r)) rule(r);
     // A value only ever computed with or compared, like an unsuffixed literal,
     // defaults to int (costs that come only from facts, for example).
     for (const auto& c : checks_)
@@ -306,7 +307,8 @@ class Inference {
         if (!ty.known()) unknown += (count++ ? ", " : "") + std::to_string(i + 1);
         p.types.push_back(ty);
       }
-      if (count) {
+      // (A field left untyped because a broken rule was skipped is no news.)
+      if (count && cx_.errors_before_types == 0) {
         cx_.diags.error(p.first_use, std::string("cannot infer the type of field") + (count > 1 ? "s " : " ") + unknown +
                                          " of '" + name + "'; declare " + (count > 1 ? "them" : "it") + " with schema " + name + "(...)");
       }
