@@ -38,7 +38,7 @@ void Diagnostics::print_one(std::ostream& out, const Diagnostic& d, const char* 
                      ": " + label + ": " + d.message + "\n";
   // Show the line, or a window of it around the column when it is very long.
   std::string_view line = sources_.line_text(d.loc);
-  size_t col = lc.col - 1;
+  size_t col = sources_.byte_in_line(d.loc);
   constexpr size_t kWindow = 80;
   std::string prefix, suffix;
   if (line.size() > 2 * kWindow) {
@@ -49,8 +49,10 @@ void Diagnostics::print_one(std::ostream& out, const Diagnostic& d, const char* 
     col -= begin;
   }
   text += "  " + prefix + std::string(line) + suffix + "\n  " + std::string(prefix.size(), ' ');
-  // Keep tabs so the caret lines up under the same column.
-  for (size_t i = 0; i < col && i < line.size(); ++i) text += line[i] == '\t' ? '\t' : ' ';
+  // Keep tabs so the caret lines up under the same column; one space per
+  // character, not per byte.
+  for (size_t i = 0; i < col && i < line.size(); ++i)
+    if (!is_utf8_continuation(line[i])) text += line[i] == '\t' ? '\t' : ' ';
   text += "^\n";
   out << text;  // one write per diagnostic: std::cerr is unbuffered
 }
