@@ -15,7 +15,7 @@ std::optional<int32_t> SourceManager::load(const std::string& path) {
 }
 
 int32_t SourceManager::add(std::string name, std::string text) {
-  File f{std::move(name), std::move(text), {0}};
+  File f{std::move(name), std::move(text), {0}, {}};
   for (uint32_t i = 0; i < f.text.size(); ++i)
     if (f.text[i] == '\n') f.line_starts.push_back(i + 1);
   files_.push_back(std::move(f));

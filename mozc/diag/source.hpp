@@ -36,12 +36,15 @@ class SourceManager {
   // Source text from `begin` up to `end` (same file).
   std::string_view slice(Loc begin, Loc end) const;
   std::vector<std::string> paths() const;
+  void set_included_from(int32_t file, Loc at) { files_[file].included_from = at; }
+  Loc included_from(int32_t file) const { return files_[file].included_from; }
 
  private:
   struct File {
     std::string name;
     std::string text;
     std::vector<uint32_t> line_starts;
+    Loc included_from;  // the #include that brought this file in, if any
   };
   std::vector<File> files_;
 };

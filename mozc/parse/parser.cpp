@@ -34,6 +34,7 @@ class Parser {
       return;
     }
     program_.files.push_back(path);
+    sources_.set_included_from(*file, included_from);
     // Parse the file with its own token stream, then resume the includer's.
     std::vector<Token> saved_toks = std::move(toks_);
     size_t saved_pos = pos_;
