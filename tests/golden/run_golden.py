@@ -171,6 +171,15 @@ def check_no_output_on_error(mozc):
             leftovers = os.listdir(tmp)
             if leftovers:
                 problems.append(f"a failed compile left files behind: {leftovers}")
+            # Nor does it leave an output from an earlier run in place.
+            with open(target, "w") as f:
+                f.write("stale output of an earlier run\n")
+            status, _, _ = run_mozc(mozc, [bad, "-o", target] + flags, tmp)
+            if status != 1 or os.path.exists(target):
+                problems.append(f"mozc {' '.join(flags)} -o over an earlier output: exit {status}, "
+                                f"the earlier output {'is still there' if os.path.exists(target) else 'was removed'}")
+            for f in os.listdir(tmp):
+                os.remove(os.path.join(tmp, f))
     return problems
 
 
