@@ -75,18 +75,20 @@ class CppEmitter {
       w_.line("Key key() const { return Key{" + vals + "}; }");
     }
     w_.line("bool operator==(const " + T(p.name) + "&) const = default;");
-    std::string enc, dec, dump, assign = "v.size() == " + std::to_string(p.arity);
+    std::string enc, dec, dump, assign = "if (v.size() != " + std::to_string(p.arity) + ") return " +
+                                         std::to_string(p.arity) + "; ";
     for (size_t i = 0; i < p.arity; ++i) {
       enc += "put(w, " + field(i) + "); ";
       dec += (i ? " && " : "") + std::string("get(r, ") + field(i) + ")";
       dump += "dump_field(s, " + field(i) + "); ";
-      assign += " && convert(v[" + std::to_string(i) + "], " + field(i) + ")";
+      assign += "if (!convert(v[" + std::to_string(i) + "], " + field(i) + ")) return " + std::to_string(i) + "; ";
     }
     w_.line("void encode(Writer& w) const { " + enc + "}");
     w_.line("Packet pack() const { Writer w; w.bytes(kName); encode(w); return Packet{w.take()}; }");
     w_.line("bool decode(Reader& r) { return " + (dec.empty() ? "true" : dec) + "; }");
     w_.line("void dump(JsonSink& s) const { " + dump + "}");
-    w_.line("bool assign(const std::vector<Value>& v) { return " + assign + "; }");
+    // The first field of v that does not fit (v.size() when the count is wrong), or size_t(-1).
+    w_.line("size_t assign(const std::vector<Value>& v) { " + assign + "return size_t(-1); }");
     w_.close("};");
     auto it = plan_.indexes.find(p.name);
     if (it != plan_.indexes.end()) {
@@ -181,7 +183,8 @@ class CppEmitter {
       for (size_t i = 0; i < p.arity; ++i) fields += (i ? ", " : "") + p.types[i].str();
       w_.open("if (pred == " + cpp_string_literal(name) + ") {");
       w_.line(T(name) + " t;");
-      w_.line("if (!t.assign(v)) return \"expected " + name + "(" + fields + ")\";");
+      w_.line("if (size_t bad = t.assign(v); bad != size_t(-1)) return mosaic::fact_mismatch(" +
+              cpp_string_literal(name + "(" + fields + ")") + ", v, bad);");
       w_.line("deliver_" + cpp_ident(name) + "(std::move(t), Op::Insert, " + (p.ndlog_located ? "&t.f0" : "nullptr") + ");");
       w_.line("return \"\";");
       w_.close("}");
