@@ -10,6 +10,10 @@ namespace {
 
 std::string fields(size_t n) { return std::to_string(n) + (n == 1 ? " field" : " fields"); }
 
+// The tun device and TCP socket predicates of paper §4.6: reserved names, so
+// that a program using them fails clearly instead of making events of them.
+bool is_unsupported_special(const std::string& pred) { return pred == "tun" || pred.rfind("tcp.", 0) == 0; }
+
 void check_periodic_form(CheckContext& cx, const Atom& a, bool is_head) {
   if (is_head) {
     cx.diags.error(a.loc, "'periodic' is a built-in event; rules cannot derive it");
@@ -75,6 +79,9 @@ void collect_predicates(CheckContext& cx) {
     int before = cx.diags.error_count();
     for_each_atom(r, [&](Atom& a, bool is_head) {
       if (is_periodic(a.pred)) return check_periodic_form(cx, a, is_head);
+      if (is_unsupported_special(a.pred))
+        cx.diags.error(a.loc, "'" + a.pred + "' is one of the paper's special predicates (tun, tcp.*), which mozc " +
+                                  "does not support yet");
       auto [it, fresh] = preds.try_emplace(a.pred);
       PredInfo& p = it->second;
       if (fresh) {

@@ -386,6 +386,11 @@ class Parser {
   BodyTerm body_term() {
     BodyTerm t;
     t.loc = peek().loc;
+    if (at_word("notin") && peek(1).kind == Tok::Ident) {
+      diags_.error(t.loc, "negation ('notin', P2's form) is not supported; keep the complement in a table of its own, "
+                          "or delete the row a rule must not see");
+      throw Bail{};
+    }
     if (at(Tok::Var) && peek(1).kind == Tok::Assign) {
       t.kind = BodyTerm::Kind::Assign;
       t.var = advance().text;
