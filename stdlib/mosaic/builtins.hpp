@@ -47,7 +47,14 @@ bool f_isIp(const Addr& a);
 
 // Numbers.
 inline double f_float(int64_t v) { return static_cast<double>(v); }
-inline int64_t f_int(double v) { return static_cast<int64_t>(v); }
+// Truncates toward zero; saturates out of range (and NaN is 0), since casting
+// such a double to an integer is undefined behaviour in C++.
+inline int64_t f_int(double v) {
+  if (!(v == v)) return 0;
+  if (v >= 9223372036854775807.0) return INT64_MAX;
+  if (v <= -9223372036854775808.0) return INT64_MIN;
+  return static_cast<int64_t>(v);
+}
 template <class T>
 T f_min(const T& a, const T& b) { return b < a ? b : a; }
 template <class T>
