@@ -294,6 +294,8 @@ class CppEmitter {
     for (const auto& a : plan_.aggregates) {
       w_.line("std::unordered_map<" + group_tuple_type(a) + ", " + cpp_type(agg_type(*a.rule)) + ", Hash> " +
               "agg_" + a.id + "_last_;");
+      if (a.incremental) w_.line("std::unordered_map<" + group_tuple_type(a) + ", " + running_acc_type(a) + ", Hash> " +
+                                 "agg_" + a.id + "_state_;");
     }
   }
 
@@ -362,7 +364,7 @@ class CppEmitter {
       if (!s.trigger || s.trigger->pred != p.name || s.timer >= 0) continue;
       if (s.mode == StrandMode::Retract) on_remove.push_back(&s);
       else on_insert.push_back(&s);
-      if (s.mode == StrandMode::AggregateGroups) on_remove.push_back(&s);
+      if (s.mode == StrandMode::AggregateGroups || s.mode == StrandMode::AggregateDelta) on_remove.push_back(&s);
     }
     if (!p.materialized) {
       bool unwrap = !data_plane_overlay(p.name, "recv").empty();
@@ -385,7 +387,7 @@ class CppEmitter {
     w_.line("for (const auto& old : removed) removed_" + id + "(old);");
     w_.line("using Outcome = decltype(" + table(p.name) + ")::Outcome;");
     w_.line("if (outcome == Outcome::Refreshed || outcome == Outcome::Rejected) return;");
-    for (const Strand* s : on_insert) w_.line("strand_" + s->id + "(t);");
+    for (const Strand* s : on_insert) w_.line("strand_" + s->id + "(t" + sign_arg(*s, "1") + ");");
     w_.close("}");
     w_.line("// A delete removes the stored row only if it still equals the deleted tuple.");
     w_.open("void delete_" + id + "(const " + t + "& t) {");
@@ -397,7 +399,8 @@ class CppEmitter {
     w_.close("}");
     w_.line("// Deletion, expiry, eviction and replacement all end here.");
     w_.open("void removed_" + id + "(const " + t + "& t) {");
-    for (const Strand* s : on_remove) w_.line("strand_" + s->id + "(t);");
+    for (const Strand* s : on_remove)
+      w_.line("strand_" + s->id + "(t" + sign_arg(*s, s->mode == StrandMode::Retract ? "1" : "-1") + ");");
     if (on_remove.empty()) w_.line("(void)t;");
     w_.close("}");
   }
@@ -419,8 +422,9 @@ class CppEmitter {
       if (st.expr) collect_vars(*st.expr, needed_);
     }
     const Rule& r = *s.rule;
-    if (s.mode == StrandMode::AggregateGroups) {
+    if (s.mode == StrandMode::AggregateGroups || s.mode == StrandMode::AggregateDelta) {
       for (const auto& v : aggregate_of(r)->group_vars) needed_.insert(v);
+      if (s.mode == StrandMode::AggregateDelta) collect_vars(*head_aggregate(r), needed_);
       return;
     }
     if (r.head.at) collect_vars(*r.head.at, needed_);
@@ -442,6 +446,7 @@ class CppEmitter {
       case StrandMode::Retract: return "retract shipped copies";
       case StrandMode::AggregateEvent: return "aggregate over one firing";
       case StrandMode::AggregateGroups: return "recompute touched groups";
+      case StrandMode::AggregateDelta: return "update the row's group";
     }
     return "";
   }
@@ -452,6 +457,8 @@ class CppEmitter {
     rule_comment(r);
     w_.line("// strand " + s.id + ": triggered by " + s.trigger->pred + ", " + mode_name(s.mode));
     if (s.timer >= 0) w_.open("void strand_" + s.id + "(int64_t trigger_event) {");
+    else if (s.mode == StrandMode::AggregateDelta)
+      w_.open("void strand_" + s.id + "(const " + T(s.trigger->pred) + "& d, int sign) {");  // +1: row added, -1: gone
     else w_.open("void strand_" + s.id + "(const " + T(s.trigger->pred) + "& d) {");
     if (s.timer >= 0 && !s.trigger_binds.empty() && needed(s.trigger_binds[0].var))
       w_.line("const int64_t " + cpp_var(s.trigger_binds[0].var) + " = trigger_event;");
@@ -493,6 +500,12 @@ class CppEmitter {
       w_.line("std::sort(groups.begin(), groups.end());");
       w_.line("groups.erase(std::unique(groups.begin(), groups.end()), groups.end());");
       w_.line("for (const auto& g : groups) std::apply([this](const auto&... k) { agg_" + ap->id + "(k...); }, g);");
+    } else if (s.mode == StrandMode::AggregateDelta) {
+      const AggregatePlan* ap = aggregate_of(r);
+      int depth = steps(s.steps);
+      w_.line("agg_" + ap->id + "(" + group_values(*ap) + (ap->group_vars.empty() ? "" : ", ") + agg_arg(*agg) +
+              ", sign);");
+      close_steps(depth);
     } else if (s.mode == StrandMode::AggregateEvent) {
       std::string key_t = event_group_type(r), val_t = cpp_type(agg_type(r));
       w_.line("std::map<" + key_t + ", Acc<" + cpp_type(agg_arg_type(r, *agg)) + ">> results;");
@@ -642,18 +655,42 @@ class CppEmitter {
     return out;
   }
 
-  // Recomputes one group of a table aggregate from the current tables; emits
-  // the new value when it changed, and deletes the old one when the group emptied.
+  std::string running_acc_type(const AggregatePlan& a) const {
+    const Expr& agg = *head_aggregate(*a.rule);
+    bool ordered = agg.text == "min" || agg.text == "max";
+    return "RunningAcc<" + cpp_type(agg_arg_type(*a.rule, agg)) + ", " + (ordered ? "true" : "false") + ">";
+  }
+  // The sign argument of a strand that keeps an aggregate up to date row by row.
+  static std::string sign_arg(const Strand& s, const std::string& sign) {
+    return s.mode == StrandMode::AggregateDelta ? ", " + sign : "";
+  }
+
+  // A table aggregate's function for one group: recomputes it from the
+  // current tables, or (incremental) adds or takes back one row's value. Then
+  // emits the new value when it changed, and deletes the old one when the
+  // group emptied.
   void aggregate(const AggregatePlan& a) {
     const Rule& r = *a.rule;
     const Expr& agg = *head_aggregate(r);
+    std::string arg_t = cpp_type(agg_arg_type(r, agg));
     w_.line("");
-    w_.line("// aggregate of rule " + r.name + " @ " + r.origin + ": recompute one group");
+    w_.line("// aggregate of rule " + r.name + " @ " + r.origin + ": " +
+            (a.incremental ? "update one group by one row" : "recompute one group"));
     std::string params;
     for (const auto& v : a.group_vars)
       params += (params.empty() ? "" : ", ") + std::string("const ") + cpp_type(r.var_types.at(v)) + "& " + cpp_var(v);
+    if (a.incremental) {
+      w_.open("void agg_" + a.id + "(" + params + (params.empty() ? "" : ", ") + "const " + arg_t + "& x, int sign) {");
+      w_.line("const " + group_tuple_type(a) + " group{" + group_values(a) + "};");
+      w_.line("auto& acc = agg_" + a.id + "_state_[group];");
+      w_.line("if (sign > 0) acc.add(x); else acc.remove(x);");
+      w_.line("const bool gone = acc.empty();  // (acc is not read again when gone)");
+      w_.line("if (gone) agg_" + a.id + "_state_.erase(group);");
+      publish_group(a, "gone", "acc");
+      return;
+    }
     w_.open("void agg_" + a.id + "(" + params + ") {");
-    w_.line("Acc<" + cpp_type(agg_arg_type(r, agg)) + "> acc;");
+    w_.line("Acc<" + arg_t + "> acc;");
     needed_.clear();
     collect_vars(agg, needed_);
     for (const auto& st : a.steps) {
@@ -666,15 +703,23 @@ class CppEmitter {
     w_.line("acc.add(" + agg_arg(agg) + ");");
     close_steps(depth);
     w_.line("const " + group_tuple_type(a) + " group{" + group_values(a) + "};");
+    publish_group(a, "acc.empty()", "acc");
+  }
+
+  // The end of a group's aggregate function: `empty` says the group has no
+  // rows left, `acc` holds its value otherwise. Closes the function.
+  void publish_group(const AggregatePlan& a, const std::string& empty, const std::string& acc) {
+    const Rule& r = *a.rule;
+    const Expr& agg = *head_aggregate(r);
     w_.line("auto last = agg_" + a.id + "_last_.find(group);");
     std::string vals_new, vals_old;
     for (size_t i = 0; i < r.head.args.size(); ++i) {
       const Expr& f = *r.head.args[i];
       std::string v = f.kind == ExprKind::Aggregate ? "@" : exprs_.emit(f);
-      vals_new += (i ? ", " : "") + (v == "@" ? "acc." + agg.text + "()" : v);
+      vals_new += (i ? ", " : "") + (v == "@" ? acc + "." + agg.text + "()" : v);
       vals_old += (i ? ", " : "") + (v == "@" ? std::string("last->second") : v);
     }
-    w_.open("if (acc.empty()) {");
+    w_.open("if (" + empty + ") {");
     w_.line("if (last == agg_" + a.id + "_last_.end()) return;");
     if (cp_.preds.at(r.head.pred).materialized) {
       w_.line(T(r.head.pred) + " h{" + vals_old + "};");
@@ -685,7 +730,7 @@ class CppEmitter {
     }
     w_.line("return;");
     w_.close("}");
-    w_.line("const auto value = acc." + agg.text + "();");
+    w_.line("const auto value = " + acc + "." + agg.text + "();");
     w_.line("if (last != agg_" + a.id + "_last_.end() && last->second == value) return;");
     w_.line("agg_" + a.id + "_last_[group] = value;");
     w_.line(T(r.head.pred) + " h{" + vals_new + "};");

@@ -52,14 +52,24 @@ class Planner {
     for (const auto& t : r.body)
       if (t.kind == BodyTerm::Kind::Atom && is_event(t.atom)) event = &t.atom;
 
-    if (agg && !event) aggregate_plan(r, *agg);
+    size_t atoms = 0;
+    bool impure = false;
+    for (const auto& t : r.body) {
+      atoms += t.kind == BodyTerm::Kind::Atom;
+      if (t.kind != BodyTerm::Kind::Atom) impure |= is_impure(*t.expr);
+    }
+    bool incremental = agg && !event && atoms == 1 && !impure;
+    if (agg && !event) aggregate_plan(r, *agg, incremental);
     std::vector<const Atom*> triggers;
     if (event) triggers.push_back(event);
     else
       for (const auto& t : r.body)
         if (t.kind == BodyTerm::Kind::Atom) triggers.push_back(&t.atom);
 
-    StrandMode mode = !agg ? StrandMode::Derive : event ? StrandMode::AggregateEvent : StrandMode::AggregateGroups;
+    StrandMode mode = !agg       ? StrandMode::Derive
+                      : event      ? StrandMode::AggregateEvent
+                      : incremental ? StrandMode::AggregateDelta
+                                    : StrandMode::AggregateGroups;
     int n = 0;
     for (const Atom* trig : triggers) {
       plan_.strands.push_back(strand(r, trig, mode, ++n));
@@ -105,10 +115,11 @@ class Planner {
     return s;
   }
 
-  void aggregate_plan(const Rule& r, const Expr& agg) {
+  void aggregate_plan(const Rule& r, const Expr& agg, bool incremental) {
     AggregatePlan a;
     a.rule = &r;
     a.id = r.name;
+    a.incremental = incremental;
     std::set<std::string> bound;
     for (size_t i = 0; i < r.head.args.size(); ++i) {
       const Expr& f = *r.head.args[i];
@@ -118,7 +129,7 @@ class Planner {
     std::vector<const Atom*> atoms;
     for (const auto& t : r.body)
       if (t.kind == BodyTerm::Kind::Atom) atoms.push_back(&t.atom);
-    a.steps = join_steps(r, atoms, bound);
+    if (!incremental) a.steps = join_steps(r, atoms, bound);  // (its lookups may need an index)
     plan_.aggregates.push_back(std::move(a));
   }
 

@@ -52,19 +52,30 @@ TEST_CASE("planner: an event rule gets one strand; selections are placed once th
   CHECK(steps[3].kind == Step::Kind::Filter);
 }
 
-TEST_CASE("planner: periodic gets a timer; table aggregates get a recompute plan") {
+TEST_CASE("planner: periodic gets a timer; table aggregates are kept up to date or recomputed") {
   auto r = compile_text(
       "materialize(tick, infinity, infinity, keys(1)).\n"
+      "materialize(late, infinity, infinity, keys(1)).\n"
       "t1 tick(E) :- periodic(E, 0.5, 3).\n"
-      "t2 count(1, count<*>) :- tick(_).\n",
+      "t2 count(1, count<*>) :- tick(_).\n"                                  // one table: row by row
+      "t3 latest(E, max<T>) :- tick(E), T := f_now().\n"                     // impure: recomputed
+      "t4 pairs(E, count<*>) :- tick(E), late(E2), E2 > E.\n"                // a join: recomputed
+      "t5 late(E) :- tick(E), E > 1.\n",
       Action::EmitCpp);
   REQUIRE_MESSAGE(r.ok, r.diagnostics());
   REQUIRE(r.c->plan.timers.size() == 1);
   CHECK(r.c->plan.timers[0].period == 0.5);
   CHECK(r.c->plan.timers[0].count == 3);
-  REQUIRE(r.c->plan.aggregates.size() == 1);
+  REQUIRE(r.c->plan.aggregates.size() == 3);
   CHECK(r.c->plan.aggregates[0].group_vars.empty());
-  CHECK(strand(r.c->plan, "t2_1").mode == StrandMode::AggregateGroups);
+  CHECK(r.c->plan.aggregates[0].incremental);
+  CHECK(r.c->plan.aggregates[0].steps.empty());  // nothing to recompute, so no index for it
+  CHECK(strand(r.c->plan, "t2_1").mode == StrandMode::AggregateDelta);
+  CHECK_FALSE(r.c->plan.aggregates[1].incremental);
+  CHECK(strand(r.c->plan, "t3_1").mode == StrandMode::AggregateGroups);
+  CHECK_FALSE(r.c->plan.aggregates[2].incremental);
+  CHECK(strand(r.c->plan, "t4_1").mode == StrandMode::AggregateGroups);
+  CHECK(strand(r.c->plan, "t4_2").mode == StrandMode::AggregateGroups);
 }
 
 TEST_CASE("planner: impure terms run once per body match, after the joins") {
