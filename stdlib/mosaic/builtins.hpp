@@ -1,6 +1,7 @@
 // Built-in functions of Mozlog, as ordinary C++ declarations.
-// Generated code calls them directly; mozc's table of built-in signatures
-// (mozc/check/builtins.cpp) mirrors this header.
+// Generated code calls them directly. mozc's table of built-in signatures is
+// generated from this header when mozc is built (mozc_builtins_gen, see
+// mozc/ffi/builtins_generator.cpp): declaring an f_ function here adds it.
 #pragma once
 
 #include <algorithm>
