@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "check/builtins.hpp"
 #include "plan/plan.hpp"
 
 namespace mozc {
@@ -16,10 +17,13 @@ void vars_of(const Expr& e, std::vector<std::string>& out) {
   for (const auto& a : e.args) vars_of(*a, out);
 }
 
-// Calls whose value differs from one call to the next.
+// Calls whose value differs from one call to the next: their declarations say
+// so (MOSAIC_IMPURE, read with the signature).
 bool is_impure(const Expr& e) {
-  static const std::set<std::string> impure = {"f_now", "f_rand", "f_drand", "f_randID", "f_coinFlip"};
-  if (e.kind == ExprKind::Call && impure.count(e.text)) return true;
+  if (e.kind == ExprKind::Call) {
+    const Signature* sig = find_function(e.text);
+    if (sig && sig->impure) return true;
+  }
   for (const auto& a : e.args)
     if (is_impure(*a)) return true;
   return false;

@@ -12,16 +12,17 @@
 
 #include "mosaic/addr.hpp"
 #include "mosaic/id.hpp"
+#include "mosaic/impure.hpp"
 #include "mosaic/literal.hpp"
 
 namespace mosaic::builtins {
 
-// Time and randomness.
-double f_now();      // wall-clock seconds since the epoch
-int64_t f_rand();    // uniform non-negative 63-bit integer
-double f_drand();    // uniform in [0, 1)
-Id f_randID();       // uniform 160-bit id
-bool f_coinFlip(double p);  // true with probability p
+// Time and randomness: impure, each call has its own value.
+MOSAIC_IMPURE double f_now();      // wall-clock seconds since the epoch
+MOSAIC_IMPURE int64_t f_rand();    // uniform non-negative 63-bit integer
+MOSAIC_IMPURE double f_drand();    // uniform in [0, 1)
+MOSAIC_IMPURE Id f_randID();       // uniform 160-bit id
+MOSAIC_IMPURE bool f_coinFlip(double p);  // true with probability p
 
 // Hashing: SHA-1 of the value's text (a string's characters, an address's
 // "IP:port" or, for an overlay address, its literal form: fwd::0x1fI).

@@ -65,7 +65,7 @@ def main():
             fail(f"the generator rejected the header with f_twice:\n{p.stderr}")
         added = entries(table) - built
         want = ('table["f_twice"] = Signature{{of(K::List, {var(0)}), of(K::Int)}, of(K::List, {var(0)}), '
-                '"(list<T>, int) -> list<T>", ""};')
+                '"(list<T>, int) -> list<T>", "", false};')
         if added != {want}:
             fail(f"expected exactly one new entry\n  {want}\ngot\n  " + "\n  ".join(sorted(added)))
         if built - entries(table):

@@ -95,3 +95,29 @@ TEST_CASE("planner: impure terms run once per body match, after the joins") {
   CHECK(keyed[0].kind == Step::Kind::Scan);
   CHECK(keyed[1].kind == Step::Kind::Filter);
 }
+
+TEST_CASE("planner: purity of a user function comes from its declaration (MOSAIC_IMPURE)") {
+  mozc::testing::TempSource header(
+      "#pragma once\n#include <cstdint>\n#include <mosaic/impure.hpp>\n"
+      "MOSAIC_IMPURE int64_t f_dice();\n"
+      "int64_t f_seven();\n",
+      "dice.hpp");
+  mozc::testing::TempSource program(
+      "schema peer(int).\nmaterialize(peer, infinity, infinity, keys(1)).\n"
+      "d1 roll(P, R) :- periodic(_, 1), peer(P), R := f_dice().\n"    // a roll per peer
+      "d2 fixed(P, R) :- periodic(_, 1), peer(P), R := f_seven().\n");  // one value per tick will do
+  Options o;
+  o.action = Action::EmitDataflow;
+  o.inputs = {program.path()};
+  o.function_headers = {header.path()};
+  Compilation c;
+  REQUIRE(compile(o, c));
+  const auto& rolled = strand(c.plan, "d1_1").steps;
+  REQUIRE(rolled.size() == 2);
+  CHECK(rolled[0].kind == Step::Kind::Scan);
+  CHECK(rolled[1].kind == Step::Kind::Assign);
+  const auto& fixed = strand(c.plan, "d2_1").steps;
+  REQUIRE(fixed.size() == 2);
+  CHECK(fixed[0].kind == Step::Kind::Assign);
+  CHECK(fixed[1].kind == Step::Kind::Scan);
+}
