@@ -148,8 +148,18 @@ class FunctionFinder {
     auto [seen, fresh] = first_decl_.emplace(name, canonical);
     if (!fresh) {
       if (seen->second == canonical) return;  // a redeclaration, e.g. the definition after a declaration
-      error(fn.getLocation(), "'" + name + "' is overloaded; a Mozlog function has exactly one signature");
-      note(seen->second->getLocation(), "'" + name + "' is first declared here");
+      // Mozlog calls a function by its name alone, so a second f_x is a clash
+      // wherever it is declared; the qualified names say which two collide.
+      std::string first = "::" + llvm::cast<clang::NamedDecl>(seen->second)->getQualifiedNameAsString();
+      std::string second = "::" + fn.getQualifiedNameAsString();
+      if (first == second) {
+        error(fn.getLocation(), "'" + name + "' is overloaded; a Mozlog function has exactly one signature");
+        note(seen->second->getLocation(), "'" + name + "' is first declared here");
+      } else {
+        error(fn.getLocation(), "'" + second + "' and '" + first + "' are both '" + name +
+                                    "' in Mozlog, which calls functions by their name alone; rename one");
+        note(seen->second->getLocation(), "'" + first + "' is declared here");
+      }
       return;
     }
     size_t errors_before = out_.messages.size();
