@@ -164,7 +164,7 @@ class CppEmitter {
       const PredInfo& p = cp_.preds.at(r->head.pred);
       std::string vals;
       for (size_t i = 0; i < r->head.args.size(); ++i) vals += (i ? ", " : "") + exprs_.emit(*r->head.args[i]);
-      w_.line("// " + r->origin + ": " + one_line(r->source_text));
+      w_.line("// " + r->origin + ": " + comment_text(one_line(r->source_text)));
       w_.open("{");
       w_.line(T(p.name) + " t{" + vals + "};");
       if (r->head.at) w_.line("if (" + exprs_.emit(*r->head.at) + " == rt_->local_addr()) enqueue_" + cpp_ident(p.name) + "(std::move(t), Op::Insert);");
@@ -436,8 +436,8 @@ class CppEmitter {
     w_.line("");
     w_.line("// rule " + r.name + " @ " + r.origin + (r.derived_from.empty() ? "" : " (rewritten from rule " + r.derived_from + ")"));
     std::istringstream src(r.source_text);
-    for (std::string line; std::getline(src, line);) w_.line("//   " + line);
-    if (!r.derived_from.empty()) w_.line("// as: " + rule_str(r));
+    for (std::string line; std::getline(src, line);) w_.line("//   " + comment_text(line));
+    if (!r.derived_from.empty()) w_.line("// as: " + comment_text(rule_str(r)));
   }
 
   static const char* mode_name(StrandMode m) {
@@ -742,6 +742,21 @@ class CppEmitter {
     std::string out;
     for (char c : s) out += (c == '\n' || c == '\r') ? ' ' : c;
     return out;
+  }
+
+  // Mozlog text quoted on one line of a // comment. Backslash-newline splices
+  // lines before comments are recognized, so a line ending in a backslash
+  // (blanks after it count too: GCC splices them, clang-format drops them)
+  // would comment out the code below; so would ??/ where trigraphs are on
+  // (GCC warns with -Wall). Such a line gets a visible end. Only // comments
+  // quote source, so */ needs nothing.
+  static std::string comment_text(std::string text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    auto ends_with = [&](std::string_view end) {
+      return text.size() >= end.size() && text.compare(text.size() - end.size(), end.size(), end) == 0;
+    };
+    if (ends_with("\\") || ends_with("?\?/")) text += " (line ends here)";
+    return text;
   }
 
   const CheckedProgram& cp_;
