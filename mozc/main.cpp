@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   std::string output = options->output;
   if (options->action == mozc::Action::Binary) {
     if (output.empty()) output = mozc::program_name(*options);
-    if (!mozc::build_executable(c.text, options->cpp_sources, output, error)) {
+    if (!mozc::build_executable(c.text, options->cpp_sources, c.function_include_dirs, output, error)) {
       std::cerr << "mozc: error: " << error << "\n";
       remove_stale_output(output);
       return 1;

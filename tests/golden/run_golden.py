@@ -111,11 +111,15 @@ def check_dataflow_renders(mozc, dot):
 
 
 def check_generated_code_compiles(mozc, cxx, includes):
-    """Every cpp/ case's output must compile cleanly (-Wall -Wextra -Werror)."""
+    """Every cpp/ case's output must compile cleanly (-Wall -Wextra -Werror),
+    with the folders of its --functions headers as -I, as mozc compiles it."""
     problems = []
     folder = os.path.join(HERE, "cpp")
     for name in sorted(f for f in os.listdir(folder) if f.endswith(".moz")):
-        status, out, err = run_mozc(mozc, [name, "--emit=cpp"], folder)
+        flags = case_flags(os.path.join(folder, name))
+        header_dirs = [os.path.dirname(os.path.join(folder, f[len("--functions="):]))
+                       for f in flags if f.startswith("--functions=")]
+        status, out, err = run_mozc(mozc, [name, "--emit=cpp"] + flags, folder)
         if status != 0:
             problems.append(f"cpp/{name}: mozc failed:\n{err}")
             continue
@@ -123,7 +127,7 @@ def check_generated_code_compiles(mozc, cxx, includes):
             src.write(out)
             src.flush()
             cmd = [cxx, "-std=c++20", "-fsyntax-only", "-Wall", "-Wextra", "-Werror"] + \
-                  [f"-I{d}" for d in includes] + [src.name]
+                  [f"-I{d}" for d in includes + header_dirs] + [src.name]
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
             if p.returncode != 0:
                 problems.append(f"cpp/{name}: generated code does not compile:\n{p.stderr[:4000]}")
