@@ -1,5 +1,6 @@
 // The whole pipeline in one place, top to bottom:
-//   parse -> read --functions headers -> check -> rewrite -> plan -> emit (-> format)
+//   C++ sources readable? -> parse -> read --functions headers -> check -> rewrite
+//   -> plan -> emit (-> format)
 #pragma once
 
 #include <optional>

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "driver/clang_plugin.hpp"
@@ -87,6 +88,15 @@ bool read_user_functions(const Options& options, Compilation& c) {
     c.user_functions[f.name] = f.signature;
   }
   c.function_files = reading.files_read;
+  return !c.diags.has_errors();
+}
+
+bool check_function_sources(const Options& options, Compilation& c) {
+  for (const auto& source : options.cpp_sources) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(source, ec) || !std::ifstream(source))
+      c.diags.error({}, "cannot read the C++ source '" + source + "'");
+  }
   return !c.diags.has_errors();
 }
 

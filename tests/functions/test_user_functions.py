@@ -5,8 +5,8 @@ scoring.hpp and implemented in scoring.cpp.
 The node mosaic_add_overlay built (--node) and one this test builds with the
 mozc command line must both hold the tables Python computes here; the depfile
 must name the header and the C++ source; a header with a type Mozlog cannot
-pass fails cleanly (exit 1, no binary); C++ sources with --check are a usage
-error.
+pass and a missing C++ source fail cleanly (exit 1, no binary); C++ sources
+with --check are a usage error.
 """
 import argparse
 import json
@@ -74,6 +74,16 @@ def main():
         check(p.returncode == 1, f"an unsupported type in the header: exit {p.returncode}, expected 1\n{p.stderr}")
         check("has no Mozlog type" in p.stderr, f"no clear message for an unsupported type:\n{p.stderr}")
         check(not os.path.exists(bad_binary), "a failed compile left a binary behind")
+
+        # A missing implementation is found up front, not by the C++ compiler.
+        missing_binary = os.path.join(work, "missing")
+        p = subprocess.run([args.mozc, "scoring.moz", "--functions=scoring.hpp", "no_such_scoring.cpp", "-o",
+                            missing_binary], cwd=HERE, capture_output=True, text=True, timeout=120)
+        check(p.returncode == 1, f"a missing C++ source: exit {p.returncode}, expected 1\n{p.stderr}")
+        check(p.stderr == "mozc: error: cannot read the C++ source 'no_such_scoring.cpp'\n",
+              f"no clear message for a missing C++ source:\n{p.stderr}")
+        check(not os.path.exists(missing_binary) and not os.path.exists(missing_binary + ".mozc-tmp"),
+              "a missing C++ source left output behind")
 
         p = subprocess.run([args.mozc, "scoring.moz", "--functions=scoring.hpp", "scoring.cpp", "--check"],
                            cwd=HERE, capture_output=True, text=True, timeout=120)
