@@ -39,6 +39,24 @@ void check_periodic_form(CheckContext& cx, const Atom& a, bool is_head) {
   }
 }
 
+// Records one use of `pred` with `arity` fields; every use must agree.
+void use_predicate(CheckContext& cx, const std::string& pred, size_t arity, Loc loc, bool derives) {
+  if (is_unsupported_special(pred))
+    cx.diags.error(loc, "'" + pred + "' is one of the paper's special predicates (tun, tcp.*), which mozc does not "
+                        "support yet");
+  auto [it, fresh] = cx.preds.try_emplace(pred);
+  PredInfo& p = it->second;
+  if (fresh) {
+    p.name = pred;
+    p.arity = arity;
+    p.first_use = loc;
+  } else if (p.arity != arity) {
+    cx.diags.error(loc, "'" + pred + "' has " + fields(arity) + " here but " + fields(p.arity) + " elsewhere");
+    cx.diags.note(p.first_use, "first used here with " + fields(p.arity));
+  }
+  if (derives) p.derived = true;
+}
+
 // ov.send(Dest, Packet) and ov.recv(Packet) have fixed shapes, and are events:
 // the runtime creates and consumes them once per packet (LocSpecDemux, OverlayRecvUnwrap).
 void check_data_planes(CheckContext& cx) {
@@ -79,22 +97,13 @@ void collect_predicates(CheckContext& cx) {
     int before = cx.diags.error_count();
     for_each_atom(r, [&](Atom& a, bool is_head) {
       if (is_periodic(a.pred)) return check_periodic_form(cx, a, is_head);
-      if (is_unsupported_special(a.pred))
-        cx.diags.error(a.loc, "'" + a.pred + "' is one of the paper's special predicates (tun, tcp.*), which mozc " +
-                                  "does not support yet");
-      auto [it, fresh] = preds.try_emplace(a.pred);
-      PredInfo& p = it->second;
-      if (fresh) {
-        p.name = a.pred;
-        p.arity = a.args.size();
-        p.first_use = a.loc;
-      } else if (p.arity != a.args.size()) {
-        cx.diags.error(a.loc, "'" + a.pred + "' has " + fields(a.args.size()) + " here but " + fields(p.arity) +
-                                  " elsewhere");
-        cx.diags.note(p.first_use, "first used here with " + fields(p.arity));
-      }
-      if (is_head) p.derived = true;
-      if (a.ndlog_located) p.ndlog_located = true;
+      use_predicate(cx, a.pred, a.args.size(), a.loc, is_head);
+      if (a.ndlog_located) preds[a.pred].ndlog_located = true;
+    });
+    // A tuple value p(...) is a p that some node derives once it is unwrapped.
+    for_each_tuple_value(r, [&](Expr& e) {
+      if (is_periodic(e.text)) return cx.diags.error(e.loc, "'periodic' is a built-in event; rules cannot derive it");
+      use_predicate(cx, e.text, e.args.size(), e.loc, true);
     });
     if (cx.diags.error_count() > before) cx.broken.insert(&r);
   }

@@ -116,16 +116,21 @@ class Inference {
       for (size_t i = first + 1; i < a.args.size(); ++i) expr(*a.args[i]);
       return;
     }
-    auto& fields = fields_[a.pred];
-    for (size_t i = 0; i < a.args.size() && i < fields.size(); ++i) {
-      Expr& arg = *a.args[i];
+    tuple_fields(a.pred, a.args, a.ndlog_located);
+  }
+
+  // The fields of an atom or of a tuple value p(...), typed by p's schema.
+  void tuple_fields(const std::string& pred, std::vector<ExprPtr>& args, bool ndlog_located) {
+    auto& fields = fields_[pred];
+    for (size_t i = 0; i < args.size() && i < fields.size(); ++i) {
+      Expr& arg = *args[i];
       T t = arg.kind == ExprKind::Aggregate ? aggregate(arg) : expr(arg);
       if (!solver_.unify(t, fields[i])) {
-        mismatch(arg.loc, "field " + std::to_string(i + 1) + " of '" + a.pred + "' has type " + show(fields[i]) +
+        mismatch(arg.loc, "field " + std::to_string(i + 1) + " of '" + pred + "' has type " + show(fields[i]) +
                               ", but this is " + show(t));
-        cx_.diags.note(cx_.preds[a.pred].first_use, "'" + a.pred + "' is first used here");
+        cx_.diags.note(cx_.preds[pred].first_use, "'" + pred + "' is first used here");
       }
-      if (i == 0 && a.ndlog_located) require(fields[i], TypeKind::Addr, arg.loc, "the location specifier");
+      if (i == 0 && ndlog_located) require(fields[i], TypeKind::Addr, arg.loc, "the location specifier");
     }
   }
 
@@ -204,7 +209,9 @@ class Inference {
         cx_.diags.error(e.loc, "aggregate " + e.text + "<> is only allowed as a field of a rule head");
         return solver_.fresh();
       case ExprKind::OverlayAddr: return overlay_addr(e);
-      case ExprKind::TupleCons: return solver_.make(TypeKind::Tuple);
+      case ExprKind::TupleCons:  // p(...) as a value: a nested tuple, its fields typed as p's
+        tuple_fields(e.text, e.args, false);
+        return solver_.make(TypeKind::Tuple);
       case ExprKind::Result: return expr(*e.args[0]);  // views are expanded before types; kept for safety
     }
     return solver_.fresh();

@@ -85,3 +85,18 @@ TEST_CASE("checker: each kind of error") {
     CHECK(r.diagnostics().find(c.message) != std::string::npos);
   }
 }
+
+TEST_CASE("a tuple value in a head registers its predicate and types its fields") {
+  auto r = compile_text(
+      "#include \"sr.moz\"\n"
+      "schema peer(addr).\n"
+      "materialize(peer, infinity, infinity, keys(1)).\n"
+      "a1 sr.send([A], ping(E, A)) :- periodic(E, 1), peer(A).\n"
+      "materialize(pong, infinity, infinity, keys(1)).\n"
+      "a2 pong(E, A) :- ping(E, A).\n",
+      Action::Check);
+  REQUIRE_MESSAGE(r.ok, r.diagnostics());
+  const PredInfo& ping = r.c->checked->preds.at("ping");
+  CHECK(ping.derived);  // ping is read by a2: derived once sr delivers it
+  CHECK(ping.types == std::vector<Type>{Type::of(TypeKind::Int), Type::of(TypeKind::Addr)});
+}
