@@ -62,6 +62,19 @@ class Inference {
     }
     for (auto& r : cx_.program.rules)
       if (!cx_.broken.count(&r)) rule(r);
+    // This node's address in overlay ov is a node of ov: typed like ov.send's Dest
+    // (after the rules, so that a mismatch is reported here, not at some rule).
+    for (auto& [name, p] : cx_.preds) {
+      std::string ov = local_addr_overlay(name);
+      auto send = fields_.find(send_predicate(ov));
+      if (ov.empty() || send == fields_.end() || send->second.empty() || fields_[name].empty()) continue;
+      if (!solver_.unify(fields_[name][0], send->second[0])) {
+        mismatch(p.first_use, "'" + name + "' holds nodes of overlay '" + ov + "', which are " +
+                                  show(send->second[0]) + " (the first field of " + send_predicate(ov) + "), not " +
+                                  show(fields_[name][0]));
+        cx_.diags.note(cx_.preds[send_predicate(ov)].first_use, "'" + send_predicate(ov) + "' is first used here");
+      }
+    }
     // A value only ever computed with or compared, like an unsuffixed literal,
     // defaults to int (costs that come only from facts, for example).
     for (const auto& c : checks_)
