@@ -140,11 +140,18 @@ def hellos_only_at(b, others, want):
     wait_until(placed, WAIT_S, f"hello rows at b for {sorted(want)}")
 
 
-def check_hello_rules(nodes):
-    a, b, c = page_nodes(nodes, 9101, 9102, 9103)
+def start_gateway_and_owner(nodes):
+    """Members a and b, started first; the page's `sleep 2` lets them learn of each other."""
+    a, b = page_nodes(nodes, 9101, 9102)
     a.start()
     b.start()
     fwd_members_know_each_other([a, b], "a and b to know each other (the page's `sleep 2`)")
+    return a, b
+
+
+def check_hello_rules(nodes):
+    a, b = start_gateway_and_owner(nodes)
+    (c,) = page_nodes(nodes, 9103)
     c.start()
     hellos_only_at(b, [a, c], {(c.addr, "fwd::0x50I"), (c.addr, f'sr::["{a.addr}", fwd::0x50I]')})
     if received(a, "sr.send") < MIN_ROWS:
@@ -152,10 +159,8 @@ def check_hello_rules(nodes):
 
 
 def check_hello_bridge(nodes):
-    a, b, n = page_nodes(nodes, 9101, 9102, 9104)
-    a.start()
-    b.start()
-    fwd_members_know_each_other([a, b], "a and b to know each other (the page's `sleep 2`)")
+    a, b = start_gateway_and_owner(nodes)
+    (n,) = page_nodes(nodes, 9104)
     n.start()
     hellos_only_at(b, [a, n], {(n.addr, f'sr::["{a.addr}", fwd::0x50I]')})
 
