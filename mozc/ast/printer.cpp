@@ -148,6 +148,7 @@ bool Expr::is_constant() const {
       return true;
     case ExprKind::List:
     case ExprKind::OverlayAddr:
+    case ExprKind::TupleCons:
       for (const auto& a : args)
         if (!a->is_constant()) return false;
       return true;

@@ -33,4 +33,16 @@ void for_each_atom(Rule& r, F&& f) {
     if (t.kind == BodyTerm::Kind::Atom) f(t.atom, false);
 }
 
+// Calls f(expr) for every tuple value p(...) built in the rule's head: a head
+// field, or a field of another tuple value (the parser allows them nowhere else).
+template <class F>
+void for_each_tuple_value(Rule& r, F&& f) {
+  auto walk = [&](auto& self, Expr& e) -> void {
+    if (e.kind != ExprKind::TupleCons) return;
+    f(e);
+    for (auto& a : e.args) self(self, *a);
+  };
+  for (auto& a : r.head.args) walk(walk, *a);
+}
+
 }  // namespace mozc

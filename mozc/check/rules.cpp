@@ -106,6 +106,13 @@ class RuleChecker {
       }
       report_unbound(*a);
     }
+    for_each_tuple_value(r_, [&](Expr& t) {
+      for (const auto& f : t.args) {
+        if (f->kind == ExprKind::Wildcard) cx_.diags.error(f->loc, "'_' cannot be a field of a tuple value");
+        if (f->kind == ExprKind::Aggregate)
+          cx_.diags.error(f->loc, "an aggregate cannot be a field of a tuple value; compute it with a rule of its own");
+      }
+    });
     if (aggregates) {
       for (const auto& a : h.args)
         if (a->kind != ExprKind::Aggregate && !a->is_var() && !a->is_constant())

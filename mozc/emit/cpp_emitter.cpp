@@ -160,6 +160,10 @@ class CppEmitter {
   // Facts written in the program: each node keeps those located at itself.
   void start() {
     w_.open("void start() override {");
+    if (cp_.preds.count("localAddr")) {
+      w_.line("// localAddr: this node's IP address; the runtime's, not the rules'");
+      w_.line("enqueue_localAddr(" + T("localAddr") + "{rt_->local_addr()}, Op::Insert);");
+    }
     for (const Rule* r : plan_.facts) {
       const PredInfo& p = cp_.preds.at(r->head.pred);
       std::string vals;
@@ -179,6 +183,11 @@ class CppEmitter {
     w_.open("std::string insert_fact(const std::string& pred, const std::vector<Value>& v) override {");
     for (const auto& [name, p] : cp_.preds) {
       if (p.generated) continue;
+      if (p.runtime_kept) {
+        w_.line("if (pred == " + cpp_string_literal(name) + ") return \"" + name +
+                " is this node's own IP address, kept by the runtime\";");
+        continue;
+      }
       std::string fields;
       for (size_t i = 0; i < p.arity; ++i) fields += (i ? ", " : "") + p.types[i].str();
       w_.open("if (pred == " + cpp_string_literal(name) + ") {");
@@ -207,6 +216,7 @@ class CppEmitter {
     w_.line("std::string pred;");
     w_.line("if (!r.bytes(pred)) return false;");
     for (const auto& [name, p] : cp_.preds) {
+      if (p.runtime_kept) continue;  // no other node can say what this node's address is
       w_.open("if (pred == " + cpp_string_literal(name) + ") {");
       w_.line(T(name) + " t;");
       w_.line("if (!t.decode(r) || !r.at_end()) return false;");
@@ -303,6 +313,7 @@ class CppEmitter {
   // ov.send(x, packet), for each overlay this program defines (has ov.send).
   // The address is runtime-typed, so x is converted to the type ov.send expects.
   void overlay_demux() {
+    local_addrs();
     w_.line("");
     w_.open("void to_overlay(const Addr& dest, Packet&& packet, Op op) {");
     w_.open("if (op != Op::Insert) {");
@@ -316,15 +327,48 @@ class CppEmitter {
       any = true;
       w_.open("if (dest.overlay_name() == " + cpp_string_literal(ov) + ") {");
       w_.line(T(name) + " s;");
-      w_.open("if (convert(dest.inner(), s.f0)) {");
+      w_.open("if (!convert(dest.inner(), s.f0)) {");
+      w_.line("rt_->dropped(Drop::Unroutable, dest.to_string() + \" is no node of overlay " + ov + ", whose nodes are " +
+              p.types[0].str() + "\");");
+      w_.line("return;");
+      w_.close("}");
       w_.line("s.f1 = std::move(packet);");
       w_.line("enqueue_" + cpp_ident(name) + "(std::move(s), Op::Insert);");
       w_.line("return;");
       w_.close("}");
-      w_.close("}");
     }
     if (!any) w_.line("(void)packet;");
     w_.line("rt_->dropped(Drop::Unroutable, \"no overlay of this program routes \" + dest.to_string());");
+    w_.close("}");
+  }
+
+  // Multi-homing: this node is its IP address and, for each overlay with an
+  // ov.localAddr table, every ov::X it holds. Without such tables the test
+  // stays the plain comparison.
+  std::vector<std::string> overlay_local_addr_tables() const {
+    std::vector<std::string> out;
+    for (const auto& [name, p] : cp_.preds)
+      if (!local_addr_overlay(name).empty() && p.materialized && p.arity == 1) out.push_back(name);
+    return out;
+  }
+  std::string is_local(const std::string& addr) const {
+    return overlay_local_addr_tables().empty() ? addr + " == rt_->local_addr()" : "is_local(" + addr + ")";
+  }
+  void local_addrs() {
+    auto tables = overlay_local_addr_tables();
+    if (tables.empty()) return;
+    w_.line("");
+    w_.line("// This node's addresses: its IP address, and ov::X for each row X of ov.localAddr.");
+    w_.open("bool is_local(const Addr& a) const {");
+    w_.line("if (a == rt_->local_addr()) return true;");
+    w_.line("if (!a.is_overlay()) return false;");
+    for (const auto& name : tables) {
+      w_.open("if (a.overlay_name() == " + cpp_string_literal(local_addr_overlay(name)) + ") {");
+      w_.line(T(name) + " t;");
+      w_.line("return convert(a.inner(), t.f0) && " + table(name) + ".find(t.key()) != nullptr;");
+      w_.close("}");
+    }
+    w_.line("return false;");
     w_.close("}");
   }
 
@@ -348,14 +392,14 @@ class CppEmitter {
       // The CView local event shortcut: handled now, not queued (bounded
       // nesting, so a long local chain still goes through the queue).
       std::string now = p.materialized ? "insert_" + id + "(t)" : "on_" + id + "(t)";
-      w_.open("if ((!dest || *dest == rt_->local_addr()) && op == Op::Insert && shortcut_depth_ < 32) {");
+      w_.open("if ((!dest || " + is_local("*dest") + ") && op == Op::Insert && shortcut_depth_ < 32) {");
       w_.line("++shortcut_depth_;");
       w_.line(now + ";");
       w_.line("--shortcut_depth_;");
       w_.line("return;");
       w_.close("}");
     }
-    w_.line("if (!dest || *dest == rt_->local_addr()) enqueue_" + id + "(std::move(t), op);");
+    w_.line("if (!dest || " + is_local("*dest") + ") enqueue_" + id + "(std::move(t), op);");
     w_.line("else if (dest->is_overlay()) to_overlay(*dest, t.pack(), op);");
     w_.line("else send_" + id + "(*dest, t, op);");
     w_.close("}");

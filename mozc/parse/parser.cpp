@@ -340,7 +340,7 @@ class Parser {
       r.is_delete = true;
     }
     if (!at(Tok::Ident)) fail("a rule, fact or declaration");
-    r.head = atom();
+    r.head = atom(true);
     if (accept(Tok::If)) {
       do {
         r.body.push_back(body_term());
@@ -355,7 +355,7 @@ class Parser {
     program_.rules.push_back(std::move(r));
   }
 
-  Atom atom() {
+  Atom atom(bool head) {
     Atom a;
     const Token& name = expect(Tok::Ident, "a predicate name");
     a.loc = name.loc;
@@ -368,11 +368,31 @@ class Parser {
         a.ndlog_located = true;
       }
       do {
-        a.args.push_back(at(Tok::Amp) ? result() : expr());
+        a.args.push_back(at(Tok::Amp) ? result() : head ? head_field() : expr());
       } while (accept(Tok::Comma));
     }
     expect(Tok::RParen, "',' or ')' in the argument list");
     return a;
+  }
+
+  // A field of a rule head: an expression, or a tuple value p(...) -- a p tuple
+  // carried as a value, such as the packet of an overlay's send, written as
+  // --emit=rules prints a desugared p@ov::x(...). Its fields may be tuple values too.
+  ExprPtr head_field() {
+    if (!(at(Tok::Ident) && peek(1).kind == Tok::LParen && peek().text.rfind("f_", 0) != 0 &&
+          !constants_.count(peek().text)))
+      return expr();
+    Nest guard(*this);
+    const Token& name = advance();
+    auto e = Expr::make(ExprKind::TupleCons, name.loc, name.text);
+    advance();  // '('
+    if (!at(Tok::RParen)) {
+      do {
+        e->args.push_back(head_field());
+      } while (accept(Tok::Comma));
+    }
+    expect(Tok::RParen, "',' or ')' in the tuple value");
+    return e;
   }
 
   // &R or &_: a result of a view call.
@@ -401,7 +421,7 @@ class Parser {
     if (at(Tok::Ident) && (peek(1).kind == Tok::LParen || peek(1).kind == Tok::At) &&
         peek().text.rfind("f_", 0) != 0 && !constants_.count(peek().text)) {
       t.kind = BodyTerm::Kind::Atom;
-      t.atom = atom();
+      t.atom = atom(false);
       return t;
     }
     t.kind = BodyTerm::Kind::Cond;
@@ -549,7 +569,8 @@ class Parser {
     if (at(Tok::LParen)) {
       if (t.text.rfind("f_", 0) != 0) {
         diags_.error(t.loc, "predicate '" + t.text +
-                                "' cannot be used inside an expression (functions are named f_...)");
+                                "' cannot be used inside an expression (functions are named f_...; a tuple value " + t.text +
+                                "(...) can only be a field of a rule head)");
         throw Bail{};
       }
       advance();

@@ -13,7 +13,9 @@ Files in diag/ are named fail_*.moz: every one must be rejected. mozc runs in
 the case's folder with a relative path, so expected output holds no machine
 paths. With --update the expected files are rewritten (read the diff!).
 
-Also checked: --emit=cpp (formatted, also with a --functions header) and
+Also checked: every rules/ output is itself a program whose --emit=rules is
+the same rules again (the printed form is valid input; provenance comments
+aside), --emit=cpp (formatted, also with a --functions header) and
 --emit=dataflow are deterministic (same bytes twice), Graphviz renders the
 dataflow/ outputs, and a failing compile with -o leaves no output file behind.
 diag/ cases about user functions read headers from diag/functions/.
@@ -21,6 +23,7 @@ diag/ cases about user functions read headers from diag/functions/.
 import argparse
 import difflib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -163,6 +166,31 @@ def check_nasty_inputs(mozc):
     return problems
 
 
+PROVENANCE = re.compile(r"^/\* from [^*]* \*/ ", re.M)  # "/* from a1 */ " before a rewritten rule
+
+
+def check_rules_reparse(mozc):
+    """Each rules/ case's --emit=rules output, compiled again, prints the same
+    rules: what mozc prints after its rewrites is a program it accepts."""
+    problems = []
+    folder = os.path.join(HERE, "rules")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in sorted(f for f in os.listdir(folder) if f.endswith(".moz")):
+            status, first, err = run_mozc(mozc, [name, "--emit=rules"] + case_flags(os.path.join(folder, name)), folder)
+            if status != 0:
+                continue  # reported by the case itself
+            with open(os.path.join(tmp, name), "w") as f:
+                f.write(first)
+            status, second, err = run_mozc(mozc, [name, "--emit=rules"], tmp)
+            if status != 0:
+                problems.append(f"rules/{name}: mozc rejects its own --emit=rules output:\n{err}")
+            elif PROVENANCE.sub("", first) != PROVENANCE.sub("", second):
+                diff = difflib.unified_diff(first.splitlines(True), second.splitlines(True),
+                                            f"rules/{name} (printed)", f"rules/{name} (printed again)")
+                problems.append("".join(diff))
+    return problems
+
+
 def check_no_output_on_error(mozc):
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -209,7 +237,8 @@ def main():
             problems = check_case(mozc, kind, name, args.update)
             if problems:
                 failed.append((f"{kind}/{name}", problems))
-    checks = [("determinism", check_determinism), ("no output on error", check_no_output_on_error),
+    checks = [("rules re-parse", check_rules_reparse),
+              ("determinism", check_determinism), ("no output on error", check_no_output_on_error),
               ("hostile inputs", check_nasty_inputs)]
     if args.include:
         checks.append(("generated code compiles", lambda m: check_generated_code_compiles(m, args.cxx, args.include)))
