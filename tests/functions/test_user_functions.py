@@ -11,6 +11,7 @@ with --check are a usage error.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,14 @@ def main():
               f"no clear message for a missing C++ source:\n{p.stderr}")
         check(not os.path.exists(missing_binary) and not os.path.exists(missing_binary + ".mozc-tmp"),
               "a missing C++ source left output behind")
+
+        # Generated code includes a header by its file name, and #include "..." has no escapes.
+        odd = os.path.join(work, 'odd"name.hpp')
+        shutil.copy(os.path.join(HERE, "scoring.hpp"), odd)
+        p = subprocess.run([args.mozc, "scoring.moz", f"--functions={odd}", "--check"],
+                           cwd=HERE, capture_output=True, text=True, timeout=120)
+        check(p.returncode == 1 and f"mozc: error: the functions header '{odd}' has a file name #include cannot "
+              "spell; rename it" in p.stderr, f"a header named with a quote: exit {p.returncode}\n{p.stderr}")
 
         p = subprocess.run([args.mozc, "scoring.moz", "--functions=scoring.hpp", "scoring.cpp", "--check"],
                            cwd=HERE, capture_output=True, text=True, timeout=120)
