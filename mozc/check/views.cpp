@@ -125,18 +125,18 @@ class ViewChecker {
       if (i >= n && x.kind != ExprKind::Result)
         diags_.error(x.loc, "argument " + std::to_string(i + 1) + " of '" + v.name + "' is the result &" + v.outputs[i - n] +
                                 "; write &Var or &_");
-      if (i < n) unbound_inputs(x, bound, "input " + v.inputs[i] + " of " + v.name);
+      if (i < n) unbound_inputs(x, bound, "input " + v.inputs[i] + " of " + v.name, "its inputs");
     }
-    if (a.at) unbound_inputs(*a.at, bound, "the node " + v.name + " is called at");
+    if (a.at) unbound_inputs(*a.at, bound, "the node " + v.name + " is called at", "the node it runs at");
   }
 
-  void unbound_inputs(const Expr& e, const std::set<std::string>& bound, const std::string& what) {
+  void unbound_inputs(const Expr& e, const std::set<std::string>& bound, const std::string& what, const std::string& needs) {
     std::set<std::string> vs;
     vars_of(e, vs);
     for (const auto& v : vs)
       if (!bound.count(v))
-        diags_.error(e.loc, "variable " + v + " in " + what + " is not bound before the call; a view call needs "
-                            "its inputs bound by the terms before it");
+        diags_.error(e.loc, "variable " + v + " in " + what + " is not bound before the call; a view call needs " +
+                                needs + " bound by the terms before it");
   }
 
   void this_atom(const Atom& a, bool head, const ViewDef* in_view) {

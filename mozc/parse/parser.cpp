@@ -260,9 +260,9 @@ class Parser {
         v.defaults_loc = advance().loc;
         advance();
         do {
+          Loc first = peek().loc;  // an operator's own location is in the middle of the expression
           v.defaults.push_back(expr());
-          if (!v.defaults.back()->is_constant())
-            diags_.error(v.defaults.back()->loc, "a view's default result must be a literal");
+          if (!v.defaults.back()->is_constant()) diags_.error(first, "a view's default result must be a literal");
         } while (accept(Tok::Comma));
         expect(Tok::RParen, "',' or ')' in default(...)");
       } else if (at_word("multi")) {
@@ -273,10 +273,10 @@ class Parser {
       }
     }
     const Token& open = expect(Tok::LBrace, "'{' to open the view (or timeout(S), default(...), multi)");
-    if (in_view_) {
-      diags_.error(v.loc, "views cannot be defined inside views");
-      throw Bail{};
-    }
+    // A nested def is parsed to its '}' (and then dropped), so that the
+    // enclosing view's own rules and '}' are not reported as errors too.
+    const bool nested = in_view_;
+    if (nested) diags_.error(v.loc, "views cannot be defined inside views");
     // The statements inside go to the view, not to the program.
     in_view_ = true;
     Program outer = std::exchange(program_, Program{});
@@ -287,7 +287,7 @@ class Parser {
       v.schemas = std::move(program_.schemas);
       outer.files = std::move(program_.files);
       program_ = std::move(outer);
-      in_view_ = false;
+      in_view_ = nested;
     };
     while (!at(Tok::RBrace) && !at(Tok::Eof)) {
       try {
@@ -302,7 +302,7 @@ class Parser {
       throw Bail{};
     }
     restore();
-    program_.views.push_back(std::move(v));
+    if (!nested) program_.views.push_back(std::move(v));
   }
 
   void best_effort() {
