@@ -89,6 +89,12 @@ struct Rule {
   std::string origin;          // "file:line:col" of the source rule
   std::string source_text;     // the rule as written (for comments in generated code)
   std::string derived_from;    // for rules made by rewrites: the rule they come from
+  // Made by the CView rewrite for the delete that ends a call: the row leaves
+  // its (local) table as the strand derives the delete, not when the queue
+  // reaches it, and the strand runs after the other strands of its trigger.
+  // So the tuple that ends a call still meets the context, and no later tuple
+  // -- however early it was queued -- can.
+  bool at_once = false;
   std::map<std::string, Type> var_types;  // set by the checker
 
   bool is_fact() const { return body.empty(); }

@@ -110,7 +110,7 @@ void print_source(std::ostream& out, const Program& p) {
   }
   out << "\n";
   for (const auto& r : p.rules) {
-    if (!r.derived_from.empty()) out << "/* from " << r.derived_from << " */ ";
+    if (!r.derived_from.empty()) out << "/* from " << r.derived_from << (r.at_once ? ", at once" : "") << " */ ";
     out << rule_str(r) << "\n";
   }
 }

@@ -1,5 +1,6 @@
 #include "emit/cpp_emitter.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <sstream>
@@ -361,6 +362,9 @@ class CppEmitter {
       else on_insert.push_back(&s);
       if (s.mode == StrandMode::AggregateGroups) on_remove.push_back(&s);
     }
+    // A delete applied at once goes last, so every other strand of the same
+    // tuple still sees the row it removes.
+    std::stable_partition(on_insert.begin(), on_insert.end(), [](const Strand* s) { return !s->rule->at_once; });
     if (!p.materialized) {
       bool unwrap = !data_plane_overlay(p.name, "recv").empty();
       w_.open("void on_" + id + "(const " + t + "& t) {");
@@ -501,11 +505,17 @@ class CppEmitter {
       emit_head(r, "h", Op::Insert);
       w_.close("}");
     } else {
+      // Applying a delete at once is safe only where the strand holds no
+      // iterator into that table: it reaches the row through its key.
+      delete_now_ = r.at_once && std::all_of(s.steps.begin(), s.steps.end(), [&](const Step& st) {
+        return !st.atom || st.atom->pred != r.head.pred || st.kind == Step::Kind::KeyLookup;
+      });
       int depth = steps(s.steps);
       std::string vals;
       for (size_t i = 0; i < r.head.args.size(); ++i) vals += (i ? ", " : "") + exprs_.emit(*r.head.args[i]);
       w_.line(T(r.head.pred) + " h{" + vals + "};");
       emit_head(r, "h", (r.is_delete || s.mode == StrandMode::Retract) ? Op::Delete : Op::Insert);
+      delete_now_ = false;
       close_steps(depth);
     }
     w_.close("}");
@@ -520,6 +530,10 @@ class CppEmitter {
       dest = "&dest";
     }
     w_.line("++derivations_;");
+    if (delete_now_ && op == Op::Delete && dest == "nullptr") {  // see Rule::at_once
+      w_.line("delete_" + cpp_ident(r.head.pred) + "(" + h + ");");
+      return;
+    }
     w_.line("deliver_" + cpp_ident(r.head.pred) + "(std::move(" + h + "), " +
             (op == Op::Insert ? "mosaic::Op::Insert" : "mosaic::Op::Delete") + ", " + dest + ");");
   }
@@ -705,6 +719,7 @@ class CppEmitter {
   CppWriter w_;
   int row_counter_ = 0;
   std::set<std::string> needed_;
+  bool delete_now_ = false;  // the strand being written applies its delete at once
 };
 
 }  // namespace

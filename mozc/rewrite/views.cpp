@@ -21,12 +21,14 @@
 // resumption, so several calls run one after another, each seeing the
 // results of the previous ones.
 //
-// A call ends at its first answer (its context row is deleted), or, for a
-// `multi` view, at its timeout; a sweep every quarter timeout removes
-// contexts older than the timeout, raises v.timeout(In...) for a call that
-// got no answer and, when the view declares default(...), resumes the caller
-// with those results. Context tables also carry a lifetime of twice the
-// timeout, so they never grow without bound.
+// A call ends once: at its first answer (its context row is deleted), or, for
+// a `multi` view, at its timeout; a sweep every quarter timeout expires calls
+// older than the timeout, which raises v.timeout(In...) for a call that got no
+// answer and, when the view declares default(...), resumes the caller with
+// those results. Whatever goes on from a call reads its context row, and the
+// delete that ends the call takes effect at once (Rule::at_once), so the
+// caller resumes once per call however its answers and expiry are queued.
+// Context tables also carry a lifetime of twice the timeout.
 //
 // Optimizations (ViewOptions), each switchable so that it can be measured:
 // * tail: a self-recursive tail call (this.return(R) :- ..., v@N(K, &R).)
@@ -346,23 +348,22 @@ class Expander {
 
   // Emits `rule` (which resumes after `prev`, or starts the chain when prev is
   // null), and its twin that resumes with the view's default results when the
-  // call timed out.
+  // call timed out: the answer is replaced by the expiry, the context row is
+  // read the same way (so a call that an answer has already ended resumes no
+  // more), and the results are the defaults.
   void emit_resumptions(const Site* prev, Rule rule) {
     if (prev && !prev->view->defaults.empty()) {
       Rule dflt = rule;
       dflt.name += "_default";
       Loc loc = prev->atom->loc;
-      // Replace the answer and context with the expired context row.
-      dflt.body.erase(dflt.body.begin(), dflt.body.begin() + 2);
-      std::vector<BodyTerm> head_terms;
-      head_terms.push_back(atom_term(ctx_atom(*prev, loc, var(qid_var(*prev), loc), {}, wildcard(loc))));
-      head_terms.back().atom.pred = expired_pred(*prev);
+      dflt.body[0] = atom_term(make_atom(expired_pred(*prev), {var(qid_var(*prev), loc)}, loc));
+      std::vector<BodyTerm> results;
       for (size_t k = inputs(*prev); k < prev->atom->args.size(); ++k) {
         const Expr& out = *prev->atom->args[k]->args[0];
         if (out.kind == ExprKind::Var)
-          head_terms.push_back(assign(out.text, prev->view->defaults[k - inputs(*prev)]));
+          results.push_back(assign(out.text, prev->view->defaults[k - inputs(*prev)]));
       }
-      dflt.body.insert(dflt.body.begin(), head_terms.begin(), head_terms.end());
+      dflt.body.insert(dflt.body.begin() + 2, results.begin(), results.end());
       p_.rules.push_back(std::move(dflt));
     }
     p_.rules.push_back(std::move(rule));
@@ -413,36 +414,39 @@ class Expander {
     init.body.push_back(atom_term(make_atom(start_pred(s), start_args, loc, var("_me", loc))));
     p_.rules.push_back(std::move(init));
 
-    // The first answer ends a call (a multi view takes answers until its timeout).
-    auto row = [&](const std::string& pred) {
-      Atom a = ctx_atom(s, loc, var("_q", loc), in, var("_t", loc));
-      a.pred = pred;
-      return a;
+    // A call ends once: at its first answer (a multi view: at its timeout) or
+    // at its timeout, whichever comes first. Every rule that goes on from a
+    // call reads its context row, and the delete that ends the call is applied
+    // at once (Rule::at_once), so a second answer, or an answer and the expiry
+    // queued together, cannot resume the caller twice.
+    auto row = [&] { return ctx_atom(s, loc, var("_q", loc), in, var("_t", loc)); };
+    auto ends_call = [&](const std::string& name, Atom trigger) {
+      Rule end = derived(r, name, row());
+      end.is_delete = true;
+      end.at_once = true;
+      end.body.push_back(atom_term(std::move(trigger)));
+      end.body.push_back(atom_term(row()));
+      p_.rules.push_back(std::move(end));
     };
     if (!v.multi) {
-      Rule done = derived(r, s.name + "_done", row(ctx_pred(s)));
-      done.is_delete = true;
       std::vector<ExprPtr> ret{var("_q", loc)};
       for (size_t k = 0; k < v.outputs.size(); ++k) ret.push_back(wildcard(loc));
-      done.body.push_back(atom_term(make_atom(s.callee + ".return", std::move(ret), loc)));
-      done.body.push_back(atom_term(row(ctx_pred(s))));
-      p_.rules.push_back(std::move(done));
+      ends_call(s.name + "_done", make_atom(s.callee + ".return", std::move(ret), loc));
     }
-    // The sweep: contexts older than the timeout end.
-    Rule sweep = derived(r, s.name + "_sweep", row(expired_pred(s)));
+    // The sweep: calls older than the timeout expire.
+    Atom expired = make_atom(expired_pred(s), {var("_q", loc)}, loc);
+    Rule sweep = derived(r, s.name + "_sweep", expired);
     Atom tick = make_atom("periodic", {wildcard(loc), Expr::make(ExprKind::Float, loc, number_text(std::max(0.05, v.timeout / 4)))}, loc);
     sweep.body.push_back(atom_term(tick));
-    sweep.body.push_back(atom_term(row(ctx_pred(s))));
+    sweep.body.push_back(atom_term(row()));
     auto age = Expr::make(ExprKind::Binary, loc, "-", {Expr::make(ExprKind::Call, loc, "f_now"), var("_t", loc)});
     sweep.body.push_back(cond(Expr::make(ExprKind::Binary, loc, ">", {age, Expr::make(ExprKind::Float, loc, number_text(v.timeout))})));
     p_.rules.push_back(std::move(sweep));
-    Rule forget = derived(r, s.name + "_expire", row(ctx_pred(s)));
-    forget.is_delete = true;
-    forget.body.push_back(atom_term(row(expired_pred(s))));
-    p_.rules.push_back(std::move(forget));
+    ends_call(s.name + "_expire", expired);
     if (!v.multi) {
       Rule timeout = derived(r, s.name + "_timeout", make_atom(v.name + ".timeout", in, loc));
-      timeout.body.push_back(atom_term(row(expired_pred(s))));
+      timeout.body.push_back(atom_term(expired));
+      timeout.body.push_back(atom_term(row()));
       p_.rules.push_back(std::move(timeout));
     }
   }

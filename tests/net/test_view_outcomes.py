@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""How CView calls end (view_outcomes.moz): node A calls, node B answers.
+
+* Two answers: two(K, &Y) answers every call twice at once; each of A's 3
+  calls resumes its caller exactly once (3 rows in `resumed`, one per K).
+* An answer and the expiry together: A calls held@B(K, &Y) 3 times; B holds
+  the calls. The test stops A's process (SIGSTOP), releases the answers at B,
+  waits until B has sent them and the calls are past their 3 s timeout (but
+  not their context rows' 6 s lifetime), and lets A go on (SIGCONT): A then
+  finds the answers and the expiry due at once. Each call must end once:
+  either with its answer (Y = K, no held.timeout) or timed out (Y = -1 and one
+  held.timeout(K)), never both.
+* At the end every context table on A is empty.
+"""
+
+import os
+import signal
+import time
+
+from harness import Cluster, TestFailure, parse_args, run, wait_until
+
+WAIT_S = 60
+KEYS = (1, 2, 3)
+HELD_TIMEOUT_S = 3.0  # view held: timeout(3); its context rows live twice that
+
+
+def tables(dump, suffix):
+    """{table: rows} of the dump's non-empty tables whose name ends with suffix
+    (view instances and call sites get prefixes with --cview-opt=inline)."""
+    return {t: rows for t, rows in dump.items() if t.endswith(suffix) and rows}
+
+
+def rows_by_key(node, table):
+    """{K: [row without its fresh id, ...]} of a table whose rows are (I, K, ...)."""
+    out = {}
+    for row in node.rows(table):
+        out.setdefault(row[1], []).append(row[2:])
+    return out
+
+
+def two_answers(a):
+    with a.connect() as c:
+        c.check({"op": "insert", "facts": "".join(f"ask({k}).\n" for k in KEYS)})
+
+    def ended():
+        left = tables(a.dump(), "r1_call1_ctx")
+        got = rows_by_key(a, "resumed")
+        return not left and set(got) == set(KEYS), f"contexts left {left}, resumed {got}"
+    wait_until(ended, WAIT_S, "every call of two() to end and resume r1")
+    got = rows_by_key(a, "resumed")
+    for k in KEYS:
+        if len(got[k]) != 1 or got[k][0][0] not in (10 * k, 10 * k + 1):
+            raise TestFailure(f"two({k}) answered twice at once: expected r1 to resume once with "
+                              f"{10 * k} or {10 * k + 1}, got {got[k]}")
+
+
+def answer_and_expiry(a, b):
+    with a.connect() as c:
+        c.check({"op": "insert", "facts": "".join(f"go({k}).\n" for k in KEYS)})
+
+    def held():
+        rows = [r for rows in tables(b.dump(), "held.Held").values() for r in rows]
+        return len(rows) == len(KEYS), f"B holds {rows}"
+    wait_until(held, WAIT_S, "B to hold every call of held()")
+    ctx = [r for rows in tables(a.dump(), "r2_call1_ctx").values() for r in rows]
+    if len(ctx) != len(KEYS):
+        raise TestFailure(f"A should have {len(KEYS)} pending calls of held(), has {ctx}")
+    started = max(r[-1] for r in ctx)  # the context rows' f_now(): wall clock seconds
+    lifetime_end = min(r[-1] for r in ctx) + 2 * HELD_TIMEOUT_S
+
+    os.kill(a.pid, signal.SIGSTOP)  # only A's own process
+    try:
+        with b.connect() as c:
+            c.check({"op": "insert", "facts": "".join(f"release({k}).\n" for k in KEYS)})
+
+        def answered():
+            sent = sum(n["sent"] for p, n in b.stats()["messages"].items() if p.endswith("held.return"))
+            return sent == len(KEYS), f"B sent {sent} answers"
+        wait_until(answered, WAIT_S, "B to send the answers of held()")
+        due = started + HELD_TIMEOUT_S + 0.5  # past the timeout: the next sweep expires the calls
+        if time.time() < due:
+            time.sleep(due - time.time())   # a deadline on the clock, not a guess
+        if time.time() > lifetime_end - 0.5:
+            raise TestFailure("the machine was too slow to resume A before the context rows' "
+                              "lifetime ended; nothing was tested")
+    finally:
+        os.kill(a.pid, signal.SIGCONT)
+
+    def ended():
+        left = tables(a.dump(), "r2_call1_ctx")
+        got = rows_by_key(a, "echoed")
+        return not left and set(got) == set(KEYS), f"contexts left {left}, echoed {got}"
+    wait_until(ended, WAIT_S, "every call of held() to end")
+    got, late = rows_by_key(a, "echoed"), rows_by_key(a, "late")
+    outcomes = {}
+    for k in KEYS:
+        results = sorted(y for (y,) in got[k])
+        timeouts = len(late.get(k, []))
+        if results not in ([k], [-1]) or timeouts != (results == [-1]):
+            raise TestFailure(f"held({k}) must end once, answered (Y={k}) or timed out (Y=-1, one "
+                              f"held.timeout): r2 resumed with {results}, held.timeout fired {timeouts} times")
+        outcomes[k] = "answer" if results == [k] else "timeout"
+    return outcomes
+
+
+def main(args):
+    with Cluster(args.node, "view_outcomes", keep=args.keep) as c:
+        a = c.node(control=True)
+        b = c.node(control=True)
+        a.facts = (f'callee("{b.addr}").\n' +
+                   "".join(f"pair({k}, {10 * k}).\npair({k}, {10 * k + 1}).\n" for k in KEYS))
+        c.start_all()
+        two_answers(a)
+        outcomes = answer_and_expiry(a, b)
+        left = tables(a.dump(), "_ctx")
+        if left:
+            raise TestFailure(f"context tables left on A: {left}")
+        print(f"ok: two answers resume once; answer and expiry together end each call once {outcomes}")
+
+
+if __name__ == "__main__":
+    run(main, parse_args(__doc__, seeded=False))
