@@ -116,6 +116,12 @@ struct Materialize {
   int evict_field = 0;     // 1-based, for Max and Min
   Loc evict_loc;
   bool generated = false;  // made by a rewrite
+  // A CView context table (rewrite/views.cpp): when it holds max_size rows it
+  // stores no new row; the call that row stands for fails at once, counted by
+  // the runtime and, when `when_full` names an event, raised as
+  // when_full(row...), the table's own fields.
+  bool reject_when_full = false;
+  std::string when_full;
 };
 
 struct SchemaDecl {
@@ -141,6 +147,8 @@ struct ViewDef {
   std::vector<ExprPtr> defaults;            // results a call that timed out goes on with; empty: none
   Loc defaults_loc;
   bool multi = false;                       // several answers per call, until the timeout
+  int64_t pending = 10000;                  // calls that may wait for answers at once, per call site and node
+  Loc pending_loc;
   std::vector<Rule> rules;
   std::vector<Materialize> tables;
   std::vector<SchemaDecl> schemas;

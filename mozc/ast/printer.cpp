@@ -97,7 +97,10 @@ std::string materialize_str(const Materialize& m) {
   out += ")";
   if (m.evict != Evict::Oldest)
     out += std::string(", evict ") + (m.evict == Evict::Max ? "max(" : "min(") + std::to_string(m.evict_field) + ")";
-  return out + ").";
+  out += ").";
+  if (m.reject_when_full)
+    out += "  /* when full, no new row: " + (m.when_full.empty() ? std::string("the call fails") : m.when_full + "(...) instead") + " */";
+  return out;
 }
 
 void print_source(std::ostream& out, const Program& p) {

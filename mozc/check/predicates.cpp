@@ -108,6 +108,8 @@ void collect_predicates(CheckContext& cx) {
     p.materialized = true;
     p.lifetime = m.lifetime;
     p.max_size = m.max_size;
+    p.reject_when_full = m.reject_when_full;
+    p.when_full = m.when_full;
     if (m.lifetime == 0) cx.diags.error(m.loc, "the lifetime of '" + m.pred + "' must be positive or infinity");
     if (m.max_size == 0) cx.diags.error(m.loc, "the maximum size of '" + m.pred + "' must be positive or infinity");
     std::set<int> seen;

@@ -26,6 +26,8 @@ struct PredInfo {
   bool derived = false;       // appears in some rule head or fact
   bool generated = false;     // made by a rewrite
   bool immediate = false;     // local tuples skip the queue (CView local event shortcut)
+  bool reject_when_full = false;  // a CView context table: see Materialize
+  std::string when_full;
 };
 
 struct CheckedProgram {

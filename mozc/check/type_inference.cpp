@@ -60,6 +60,12 @@ class Inference {
       if (packet < fields.size() && !solver_.unify(fields[packet], solver_.make(TypeKind::Tuple)))
         mismatch(p.first_use, "the packet of '" + name + "' must be of type tuple, not " + show(fields[packet]));
     }
+    // A row a full table refuses becomes its when_full event, field for field.
+    for (const auto& [name, p] : cx_.preds) {
+      auto event = fields_.find(p.when_full);
+      if (p.when_full.empty() || event == fields_.end()) continue;
+      for (size_t i = 0; i < p.arity && i < event->second.size(); ++i) solver_.unify(fields_[name][i], event->second[i]);
+    }
     for (auto& r : cx_.program.rules) rule(r);
     // A value only ever computed with or compared, like an unsuffixed literal,
     // defaults to int (costs that come only from facts, for example).

@@ -52,8 +52,13 @@ class ViewChecker {
                                        plural(v.defaults.size(), "default"));
     if (!v.defaults.empty() && v.multi)
       diags_.error(v.defaults_loc, "a multi view ends at its timeout with the answers it got; it has no default");
-    for (const auto& t : v.tables)
+    for (const auto& t : v.tables) {
       if (!is_this(t.pred)) diags_.error(t.pred_loc, "a table declared in view '" + v.name + "' must be its own: this." + t.pred);
+      // Its rows belong to calls, which end; nothing else would ever remove them.
+      else if (t.lifetime < 0)
+        diags_.error(t.loc, "table " + t.pred + " of view '" + v.name + "' holds rows of calls, which end: give it a "
+                            "finite lifetime (its rows are not removed when a call ends)");
+    }
     bool answers = false;
     for (const auto& r : v.rules) {
       answers |= r.head.pred == "this.return";

@@ -381,6 +381,7 @@ class CppEmitter {
       return;
     }
     w_.open("void insert_" + id + "(const " + t + "& t) {");
+    if (p.reject_when_full) refuse_when_full(p);
     w_.line("std::vector<" + t + "> removed;");
     w_.line("auto outcome = " + table(p.name) + ".insert(t, rt_->now(), removed);");
     w_.line("for (const auto& old : removed) removed_" + id + "(old);");
@@ -400,6 +401,23 @@ class CppEmitter {
     w_.open("void removed_" + id + "(const " + t + "& t) {");
     for (const Strand* s : on_remove) w_.line("strand_" + s->id + "(t);");
     if (on_remove.empty()) w_.line("(void)t;");
+    w_.close("}");
+  }
+
+  // A CView context table holding pending(N) calls keeps no new one: the new
+  // call fails at once, counted, and becomes the when_full event (the same
+  // fields as the row). A refresh or replacement of a stored key is no new call.
+  void refuse_when_full(const PredInfo& p) {
+    std::string id = cpp_ident(p.name);
+    w_.open("if (" + table(p.name) + ".size() >= " + std::to_string(p.max_size) + " && !" + table(p.name) + ".find(t.key())) {");
+    w_.line("rt_->dropped(Drop::CallRejected, " +
+            cpp_string_literal(p.name + " holds " + std::to_string(p.max_size) + " pending calls (the view's pending(N))") + ");");
+    if (!p.when_full.empty()) {
+      std::string fields;
+      for (size_t i = 0; i < p.arity; ++i) fields += (i ? ", " : "") + std::string("t.") + field(static_cast<int>(i));
+      w_.line("deliver_" + cpp_ident(p.when_full) + "(" + T(p.when_full) + "{" + fields + "}, Op::Insert, nullptr);");
+    }
+    w_.line("return;");
     w_.close("}");
   }
 

@@ -1,5 +1,6 @@
 #include "parse/parser.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 #include <map>
@@ -231,7 +232,7 @@ class Parser {
     return Type::of(it->second);
   }
 
-  // def name(K..., &R...) [timeout(S)] [default(v, ...)] [multi] { statements }
+  // def name(K..., &R...) [timeout(S)] [default(v, ...)] [multi] [pending(N)] { statements }
   void view_def() {
     ViewDef v;
     v.loc = advance().loc;
@@ -268,11 +269,19 @@ class Parser {
       } else if (at_word("multi")) {
         advance();
         v.multi = true;
+      } else if (at_word("pending") && peek(1).kind == Tok::LParen) {
+        advance();
+        advance();
+        v.pending_loc = peek().loc;
+        double n = number("a number of calls", /*integral=*/true);
+        if (n < 1) diags_.error(v.pending_loc, "a view's pending(N) must allow at least one call");
+        v.pending = static_cast<int64_t>(std::min(n, 1e15));
+        expect(Tok::RParen, "')'");
       } else {
         break;
       }
     }
-    const Token& open = expect(Tok::LBrace, "'{' to open the view (or timeout(S), default(...), multi)");
+    const Token& open = expect(Tok::LBrace, "'{' to open the view (or timeout(S), default(...), multi, pending(N))");
     // A nested def is parsed to its '}' (and then dropped), so that the
     // enclosing view's own rules and '}' are not reported as errors too.
     const bool nested = in_view_;

@@ -11,8 +11,8 @@
 //   r h(...) :- T0, v1@L(In1..., &Out1...), T1, v2(...), T2.
 // is split at its calls. For call i, with Q a fresh 160-bit query id:
 //   r_call<i>         r_call<i>_start(Q, In..., [L,] Ctx...) :- <segment before>, Q := f_randID().
-//   r_call<i>_ctx     r_call<i>_ctx(Q, In..., Ctx..., T) :- r_call<i>_start(Q, ...), T := f_now().
-//   r_call<i>_init    v.init@L(Q, Me, In...) :- r_call<i>_start@Me(Q, ...).
+//   r_call<i>_ctx     r_call<i>_ctx(Q, In..., [L,] Ctx..., T) :- r_call<i>_start(Q, ...), T := f_now().
+//   r_call<i>_init    v.init@L(Q, Me, In...) :- r_call<i>_ctx@Me(Q, ...).
 // and the caller resumes where the answer arrives, joining it with the
 // context table on Q:
 //   r                 h(...) :- v.return(Q, Out...), r_call<i>_ctx(Q, _, Ctx..., _), T<i>.
@@ -28,7 +28,11 @@
 // those results. Whatever goes on from a call reads its context row, and the
 // delete that ends the call takes effect at once (Rule::at_once), so the
 // caller resumes once per call however its answers and expiry are queued.
-// Context tables also carry a lifetime of twice the timeout.
+// A failed call -- expired, or refused at once because pending(N) calls of
+// its site already wait (the context table is full) -- is the event
+// r_call<i>_failed(<its context row>), from which v.timeout(In...) and the
+// default results follow. Context tables also carry a lifetime of twice the
+// timeout.
 //
 // Optimizations (ViewOptions), each switchable so that it can be measured:
 // * tail: a self-recursive tail call (this.return(R) :- ..., v@N(K, &R).)
@@ -308,6 +312,7 @@ class Expander {
   std::string start_pred(const Site& s) const { return s.name + "_start"; }
   std::string ctx_pred(const Site& s) const { return s.name + "_ctx"; }
   std::string expired_pred(const Site& s) const { return s.name + "_expired"; }
+  std::string failed_pred(const Site& s) const { return s.name + "_failed"; }
   size_t inputs(const Site& s) const { return s.view->inputs.size(); }
 
   // r_call<i>_start(Q, In..., [L,] Ctx...)
@@ -319,10 +324,12 @@ class Expander {
     return make_atom(start_pred(s), std::move(args), s.atom->loc);
   }
 
-  // The context row, with the given query id, inputs (or wildcards) and time.
+  // The context row r_call<i>_ctx(Q, In..., [L,] Ctx..., T), with the given
+  // query id, inputs and node (or wildcards) and time.
   Atom ctx_atom(const Site& s, Loc loc, ExprPtr q, const std::vector<ExprPtr>& in, ExprPtr time) const {
     std::vector<ExprPtr> args{std::move(q)};
     for (size_t k = 0; k < inputs(s); ++k) args.push_back(in.empty() ? wildcard(loc) : in[k]);
+    if (s.atom->at) args.push_back(in.empty() ? wildcard(loc) : var("_at", loc));
     for (const auto& v : s.context) args.push_back(var(v, loc));
     args.push_back(std::move(time));
     return make_atom(ctx_pred(s), std::move(args), loc);
@@ -348,22 +355,21 @@ class Expander {
 
   // Emits `rule` (which resumes after `prev`, or starts the chain when prev is
   // null), and its twin that resumes with the view's default results when the
-  // call timed out: the answer is replaced by the expiry, the context row is
-  // read the same way (so a call that an answer has already ended resumes no
-  // more), and the results are the defaults.
+  // call failed: the answer and context row are replaced by the failed call's
+  // row, which has the context row's fields, and the results are the defaults.
   void emit_resumptions(const Site* prev, Rule rule) {
     if (prev && !prev->view->defaults.empty()) {
       Rule dflt = rule;
       dflt.name += "_default";
-      Loc loc = prev->atom->loc;
-      dflt.body[0] = atom_term(make_atom(expired_pred(*prev), {var(qid_var(*prev), loc)}, loc));
+      dflt.body.erase(dflt.body.begin());
+      dflt.body[0].atom.pred = failed_pred(*prev);
       std::vector<BodyTerm> results;
       for (size_t k = inputs(*prev); k < prev->atom->args.size(); ++k) {
         const Expr& out = *prev->atom->args[k]->args[0];
         if (out.kind == ExprKind::Var)
           results.push_back(assign(out.text, prev->view->defaults[k - inputs(*prev)]));
       }
-      dflt.body.insert(dflt.body.begin() + 2, results.begin(), results.end());
+      dflt.body.insert(dflt.body.begin() + 1, results.begin(), results.end());
       p_.rules.push_back(std::move(dflt));
     }
     p_.rules.push_back(std::move(rule));
@@ -386,13 +392,19 @@ class Expander {
   void call_rules(const Rule& r, const Site& s) {
     Loc loc = s.atom->loc;
     const ViewDef& v = *s.view;
+    // A call fails (v.timeout, default results) when it is not answered in
+    // time, or at once when pending(N) calls of this site already wait.
+    const bool fails = !v.multi;
     Materialize ctx;
     ctx.loc = loc;
     ctx.pred = ctx_pred(s);
     ctx.pred_loc = loc;
     ctx.lifetime = 2 * v.timeout;
+    ctx.max_size = v.pending;
     ctx.keys = {1};
     ctx.generated = true;
+    ctx.reject_when_full = true;
+    if (fails) ctx.when_full = failed_pred(s);
     p_.tables.push_back(ctx);
 
     auto in = fresh_vars("_in", inputs(s), loc);
@@ -400,18 +412,23 @@ class Expander {
     start_args.insert(start_args.end(), in.begin(), in.end());
     if (s.atom->at) start_args.push_back(var("_at", loc));
     for (const auto& c : s.context) start_args.push_back(var(c, loc));
+    auto row = [&] { return ctx_atom(s, loc, var("_q", loc), in, var("_t", loc)); };
 
     if (opts_.local_shortcut)
       p_.immediate.insert({start_pred(s), ctx_pred(s), s.callee + ".init", s.callee + ".return"});
-    Rule keep = derived(r, s.name + "_ctx", ctx_atom(s, loc, var("_q", loc), in, var("_t", loc)));
+    Rule keep = derived(r, s.name + "_ctx", row());
     keep.body.push_back(atom_term(make_atom(start_pred(s), start_args, loc)));
     keep.body.push_back(assign("_t", Expr::make(ExprKind::Call, loc, "f_now")));
     p_.rules.push_back(std::move(keep));
 
+    // The call goes out once its context row is stored: a call refused by a
+    // full context table never reaches the callee.
     std::vector<ExprPtr> init_args{var("_q", loc), var("_me", loc)};
     init_args.insert(init_args.end(), in.begin(), in.end());
     Rule init = derived(r, s.name + "_init", make_atom(s.callee + ".init", init_args, loc, s.atom->at ? var("_at", loc) : nullptr));
-    init.body.push_back(atom_term(make_atom(start_pred(s), start_args, loc, var("_me", loc))));
+    Atom stored = row();
+    stored.at = var("_me", loc);
+    init.body.push_back(atom_term(std::move(stored)));
     p_.rules.push_back(std::move(init));
 
     // A call ends once: at its first answer (a multi view: at its timeout) or
@@ -419,7 +436,6 @@ class Expander {
     // call reads its context row, and the delete that ends the call is applied
     // at once (Rule::at_once), so a second answer, or an answer and the expiry
     // queued together, cannot resume the caller twice.
-    auto row = [&] { return ctx_atom(s, loc, var("_q", loc), in, var("_t", loc)); };
     auto ends_call = [&](const std::string& name, Atom trigger) {
       Rule end = derived(r, name, row());
       end.is_delete = true;
@@ -442,13 +458,18 @@ class Expander {
     auto age = Expr::make(ExprKind::Binary, loc, "-", {Expr::make(ExprKind::Call, loc, "f_now"), var("_t", loc)});
     sweep.body.push_back(cond(Expr::make(ExprKind::Binary, loc, ">", {age, Expr::make(ExprKind::Float, loc, number_text(v.timeout))})));
     p_.rules.push_back(std::move(sweep));
-    ends_call(s.name + "_expire", expired);
-    if (!v.multi) {
+    if (fails) {  // before the expiry's at-once delete: it reads the row
+      Atom failed = row();
+      failed.pred = failed_pred(s);
+      Rule fail = derived(r, s.name + "_fail", failed);
+      fail.body.push_back(atom_term(expired));
+      fail.body.push_back(atom_term(row()));
+      p_.rules.push_back(std::move(fail));
       Rule timeout = derived(r, s.name + "_timeout", make_atom(v.name + ".timeout", in, loc));
-      timeout.body.push_back(atom_term(expired));
-      timeout.body.push_back(atom_term(row()));
+      timeout.body.push_back(atom_term(std::move(failed)));
       p_.rules.push_back(std::move(timeout));
     }
+    ends_call(s.name + "_expire", expired);
   }
 
   // this.return(R...) :- T0, v@N(K..., &R...).  in view v itself.

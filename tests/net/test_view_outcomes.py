@@ -10,6 +10,12 @@
   finds the answers and the expiry due at once. Each call must end once:
   either with its answer (Y = K, no held.timeout) or timed out (Y = -1 and one
   held.timeout(K)), never both.
+* A bound on waiting calls: hold(K, &Y) has pending(3) and answers only when
+  the test inserts free(K). Of 5 calls made together, 3 wait (3 context rows,
+  3 calls held by the view) and 2 fail at once, long before the 20 s timeout:
+  r4 resumes with the default Y = -1 and hold.timeout(K) fires, once each,
+  and stats.calls_rejected is 2. Once freed, the 3 waiting calls are answered
+  (Y = K); the refused ones never reached the view.
 * At the end every context table on A is empty.
 """
 
@@ -52,6 +58,41 @@ def two_answers(a):
         if len(got[k]) != 1 or got[k][0][0] not in (10 * k, 10 * k + 1):
             raise TestFailure(f"two({k}) answered twice at once: expected r1 to resume once with "
                               f"{10 * k} or {10 * k + 1}, got {got[k]}")
+
+
+def pending_bound(a):
+    wanted = (11, 12, 13, 14, 15)
+    with a.connect() as c:
+        c.check({"op": "insert", "facts": "".join(f"want({k}).\n" for k in wanted)})
+
+    def settled():
+        dump, stats = a.snapshot()
+        waiting = [r for rows in tables(dump, "r4_call1_ctx").values() for r in rows]
+        held = [r for rows in tables(dump, "hold.Held").values() for r in rows]
+        kept = [r[1:] for r in dump.get("kept", [])]
+        refused = [r[1] for r in dump.get("refused", [])]
+        state = (f"waiting {len(waiting)}, held by the view {len(held)}, r4 resumed {kept}, "
+                 f"hold.timeout {refused}, calls_rejected {stats['calls_rejected']}")
+        return (len(waiting) == 3 and len(held) == 3 and len(kept) == 2 and len(refused) == 2
+                and stats["calls_rejected"] == 2), state
+    wait_until(settled, WAIT_S, "3 calls of hold() to wait and 2 to fail at once")
+    refused_keys = {k for k, y in ((r[1], r[2]) for r in a.rows("kept")) if y == -1}
+    if len(refused_keys) != 2 or sorted(refused_keys) != sorted(k for _, k in a.rows("refused")):
+        raise TestFailure(f"the 2 refused calls must resume with Y = -1 and raise hold.timeout once each: "
+                          f"kept {sorted(a.rows('kept'))}, refused {sorted(a.rows('refused'))}")
+
+    with a.connect() as c:
+        c.check({"op": "insert", "facts": "".join(f"free({k}).\n" for k in wanted)})
+
+    def answered():
+        return not tables(a.dump(), "r4_call1_ctx") and len(a.rows("kept")) == len(wanted), \
+            f"kept {sorted(a.rows('kept'))}"
+    wait_until(answered, WAIT_S, "the 3 waiting calls of hold() to be answered")
+    got = rows_by_key(a, "kept")
+    want = {k: [(-1,)] if k in refused_keys else [(k,)] for k in wanted}
+    if got != want or a.stats()["calls_rejected"] != 2 or len(a.rows("refused")) != 2:
+        raise TestFailure(f"hold(): expected r4 to resume once per call with {want}, got {got}; "
+                          f"hold.timeout {sorted(a.rows('refused'))}, stats {a.stats()}")
 
 
 def answer_and_expiry(a, b):
@@ -111,11 +152,13 @@ def main(args):
                    "".join(f"pair({k}, {10 * k}).\npair({k}, {10 * k + 1}).\n" for k in KEYS))
         c.start_all()
         two_answers(a)
+        pending_bound(a)
         outcomes = answer_and_expiry(a, b)
         left = tables(a.dump(), "_ctx")
         if left:
             raise TestFailure(f"context tables left on A: {left}")
-        print(f"ok: two answers resume once; answer and expiry together end each call once {outcomes}")
+        print(f"ok: two answers resume once; pending(3) refuses 2 of 5 calls at once; "
+              f"answer and expiry together end each call once {outcomes}")
 
 
 if __name__ == "__main__":
