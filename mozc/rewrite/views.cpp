@@ -44,6 +44,7 @@
 // * shortcut: the call's events (start, init, return) and its context row
 //   are handed to their rules at once when they stay on this node, instead
 //   of waiting in the node's queue (Program::immediate).
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <map>
@@ -277,8 +278,12 @@ class Expander {
     for (size_t i = 0; i < calls.size(); ++i) {
       std::string name = base + "_call" + std::to_string(i + 1);
       Site s{name, calls[i].view, instance(*calls[i].view, name), &calls[i].atom, {}};
+      // A result variable bound before the call is kept too: the answer must
+      // equal it (a filter), as a repeated variable would anywhere else.
+      std::set<std::string> results;
+      for (size_t k = calls[i].view->inputs.size(); k < calls[i].atom.args.size(); ++k) vars_of(*calls[i].atom.args[k], results);
       for (const auto& v : bound_before[i])
-        if (used_after[i].count(v)) s.context.push_back(v);
+        if (used_after[i].count(v) || results.count(v)) s.context.push_back(v);
       sites.push_back(s);
     }
 
@@ -366,8 +371,12 @@ class Expander {
       std::vector<BodyTerm> results;
       for (size_t k = inputs(*prev); k < prev->atom->args.size(); ++k) {
         const Expr& out = *prev->atom->args[k]->args[0];
-        if (out.kind == ExprKind::Var)
-          results.push_back(assign(out.text, prev->view->defaults[k - inputs(*prev)]));
+        const ExprPtr& value = prev->view->defaults[k - inputs(*prev)];
+        if (out.kind != ExprKind::Var) continue;
+        bool bound = std::find(prev->context.begin(), prev->context.end(), out.text) != prev->context.end();
+        // A result bound before the call filters the default as it filters an answer.
+        results.push_back(bound ? cond(Expr::make(ExprKind::Binary, out.loc, "==", {var(out.text, out.loc), value}))
+                                : assign(out.text, value));
       }
       dflt.body.insert(dflt.body.begin() + 1, results.begin(), results.end());
       p_.rules.push_back(std::move(dflt));

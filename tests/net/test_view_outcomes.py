@@ -16,6 +16,10 @@
   r4 resumes with the default Y = -1 and hold.timeout(K) fires, once each,
   and stats.calls_rejected is 2. Once freed, the 3 waiting calls are answered
   (Y = K); the refused ones never reached the view.
+* A bound result variable is a filter: with probe(21, 21), probe(22, 5) and
+  probe(23, 23), rule r6 (`probe(K, Y), same(K, &Y)`, same answers K) resumes
+  for 21 and 23 only; r7 (`probe(K, Y), mute(K, &Y)`, never answered,
+  default 23) resumes for 23 only.
 * At the end every context table on A is empty.
 """
 
@@ -42,6 +46,21 @@ def rows_by_key(node, table):
     for row in node.rows(table):
         out.setdefault(row[1], []).append(row[2:])
     return out
+
+
+PROBES = ((21, 21), (22, 5), (23, 23))
+
+
+def result_filter(a):
+    def ended():
+        left = {**tables(a.dump(), "r6_call1_ctx"), **tables(a.dump(), "r7_call1_ctx")}
+        return not left and a.rows("muted"), f"contexts left {left}, muted {a.rows('muted')}"
+    wait_until(ended, WAIT_S, "the calls of same() and mute() to end")
+    got = {t: sorted(k for _, k in a.rows(t)) for t in ("matched", "muted")}
+    want = {"matched": [21, 23], "muted": [23]}
+    if got != want:
+        raise TestFailure(f"a result bound before the call must filter answers and defaults: "
+                          f"expected resumptions {want}, got {got}")
 
 
 def two_answers(a):
@@ -149,15 +168,17 @@ def main(args):
         a = c.node(control=True)
         b = c.node(control=True)
         a.facts = (f'callee("{b.addr}").\n' +
-                   "".join(f"pair({k}, {10 * k}).\npair({k}, {10 * k + 1}).\n" for k in KEYS))
+                   "".join(f"pair({k}, {10 * k}).\npair({k}, {10 * k + 1}).\n" for k in KEYS) +
+                   "".join(f"probe({k}, {y}).\n" for k, y in PROBES))
         c.start_all()
         two_answers(a)
+        result_filter(a)
         pending_bound(a)
         outcomes = answer_and_expiry(a, b)
         left = tables(a.dump(), "_ctx")
         if left:
             raise TestFailure(f"context tables left on A: {left}")
-        print(f"ok: two answers resume once; pending(3) refuses 2 of 5 calls at once; "
+        print(f"ok: two answers resume once; bound results filter; pending(3) refuses 2 of 5 calls at once; "
               f"answer and expiry together end each call once {outcomes}")
 
 
