@@ -95,6 +95,12 @@ struct Rule {
   // So the tuple that ends a call still meets the context, and no later tuple
   // -- however early it was queued -- can.
   bool at_once = false;
+  // The order in which the type checker reads rules, highest first (set by
+  // rewrite/views.cpp): the generated rules that only carry a call's fields
+  // between generated predicates, then the rules of views, those called
+  // deeper first, then the program's own rules. A type conflict between a
+  // call and the view it calls is then found at the call, not in the view.
+  int type_rank = 0;
   std::map<std::string, Type> var_types;  // set by the checker
 
   bool is_fact() const { return body.empty(); }
@@ -154,6 +160,15 @@ struct ViewDef {
   std::vector<SchemaDecl> schemas;
 };
 
+// What the fields of a predicate made by the CView rewrite stand for, so that
+// diagnostics about them name the user's view and call, not the generated
+// predicate (rewrite/views.cpp).
+struct GeneratedFields {
+  std::vector<std::string> names;  // "input Src of view 'ping'", ...
+  std::string origin;              // "view 'ping'"
+  Loc origin_loc;                  // where the origin is defined
+};
+
 struct Program {
   std::vector<ViewDef> views;  // expanded into rules before type checking (rewrite/views.cpp)
   std::vector<Materialize> tables;
@@ -164,6 +179,7 @@ struct Program {
   // Predicates whose local tuples are processed at once rather than queued
   // (the CView local event shortcut; see rewrite/views.cpp).
   std::set<std::string> immediate;
+  std::map<std::string, GeneratedFields> generated_fields;
 };
 
 }  // namespace mozc

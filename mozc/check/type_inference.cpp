@@ -1,6 +1,7 @@
 // Pass 2 of the checker: type inference. Predicate fields are typed across the
 // whole program; variables within their rule. Every expression is annotated
 // with its resolved type for the later stages.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -66,7 +67,10 @@ class Inference {
       if (p.when_full.empty() || event == fields_.end()) continue;
       for (size_t i = 0; i < p.arity && i < event->second.size(); ++i) solver_.unify(fields_[name][i], event->second[i]);
     }
-    for (auto& r : cx_.program.rules) rule(r);
+    std::vector<Rule*> order;
+    for (auto& r : cx_.program.rules) order.push_back(&r);
+    std::stable_sort(order.begin(), order.end(), [](const Rule* a, const Rule* b) { return a->type_rank > b->type_rank; });
+    for (Rule* r : order) rule(*r);
     // A value only ever computed with or compared, like an unsuffixed literal,
     // defaults to int (costs that come only from facts, for example).
     for (const auto& c : checks_)
@@ -85,7 +89,10 @@ class Inference {
   void rule(Rule& r) {
     vars_.clear();
     rule_exprs_.clear();
-    atom(r.head, true);
+    // A generated head (a view call's start, a view's own event) is checked
+    // after the terms that bind it: a conflict is then the call argument's.
+    const bool head_last = generated(r.head.pred) != nullptr;
+    if (!head_last) atom(r.head, true);
     for (auto& t : r.body) {
       switch (t.kind) {
         case BodyTerm::Kind::Atom: atom(t.atom, false); break;
@@ -103,6 +110,7 @@ class Inference {
         }
       }
     }
+    if (head_last) atom(r.head, true);
     rule_vars_[&r] = vars_;
     all_exprs_.insert(all_exprs_.end(), rule_exprs_.begin(), rule_exprs_.end());
   }
@@ -126,9 +134,9 @@ class Inference {
       Expr& arg = *a.args[i];
       T t = arg.kind == ExprKind::Aggregate ? aggregate(arg) : expr(arg);
       if (!solver_.unify(t, fields[i])) {
-        mismatch(arg.loc, "field " + std::to_string(i + 1) + " of '" + a.pred + "' has type " + show(fields[i]) +
-                              ", but this is " + show(t));
-        cx_.diags.note(cx_.preds[a.pred].first_use, "'" + a.pred + "' is first used here");
+        mismatch(arg.loc, field_name(a.pred, i) + " has type " + show(fields[i]) + ", but this is " + show(t));
+        if (const GeneratedFields* g = generated(a.pred)) cx_.diags.note(g->origin_loc, g->origin + " is defined here");
+        else cx_.diags.note(cx_.preds[a.pred].first_use, "'" + a.pred + "' is first used here");
       }
       if (i == 0 && a.ndlog_located) require(fields[i], TypeKind::Addr, arg.loc, "the location specifier");
     }
@@ -288,6 +296,17 @@ class Inference {
     return {TypeKind::Int, TypeKind::Float, TypeKind::String, TypeKind::Id, TypeKind::Addr};
   }
 
+  const GeneratedFields* generated(const std::string& pred) const {
+    auto it = cx_.program.generated_fields.find(pred);
+    return it == cx_.program.generated_fields.end() ? nullptr : &it->second;
+  }
+  // "field 3 of 'p'", or what a generated predicate's field stands for.
+  std::string field_name(const std::string& pred, size_t i) const {
+    const GeneratedFields* g = generated(pred);
+    if (g && i < g->names.size()) return g->names[i];
+    return "field " + std::to_string(i + 1) + " of '" + pred + "'";
+  }
+
   void require(T t, TypeKind k, Loc loc, const std::string& what) {
     if (!solver_.unify(t, solver_.make(k)))
       mismatch(loc, what + " must be of type " + Type::of(k).str() + ", not " + show(t));
@@ -303,13 +322,21 @@ class Inference {
     for (auto& [e, t] : all_exprs_) e->type = solver_.resolve(t);
     for (auto& [r, vars] : rule_vars_)
       for (auto& [name, t] : vars) r->var_types[name] = solver_.resolve(t);
+    std::set<std::string> untyped_said;  // one generated field may recur in several predicates
     for (auto& [name, p] : cx_.preds) {
       p.types.clear();
       std::string unknown;
       int count = 0;
+      const GeneratedFields* g = generated(name);
       for (size_t i = 0; i < fields_[name].size(); ++i) {
         Type ty = solver_.resolve(fields_[name][i]);
-        if (!ty.known()) unknown += (count++ ? ", " : "") + std::to_string(i + 1);
+        if (!ty.known() && g) {
+          if (untyped_said.insert(field_name(name, i)).second)
+            cx_.diags.error(g->origin_loc, "cannot infer the type of " + field_name(name, i) +
+                                               ": nothing in the program gives it a type");
+        } else if (!ty.known()) {
+          unknown += (count++ ? ", " : "") + std::to_string(i + 1);
+        }
         p.types.push_back(ty);
       }
       if (count) {

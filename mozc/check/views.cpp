@@ -18,6 +18,19 @@ void vars_of(const Expr& e, std::set<std::string>& out) {
   for (const auto& a : e.args) vars_of(*a, out);
 }
 
+const Expr* find_wildcard(const Expr& e) {
+  if (e.kind == ExprKind::Wildcard) return &e;
+  for (const auto& a : e.args)
+    if (const Expr* w = find_wildcard(*a)) return w;
+  return nullptr;
+}
+
+const Expr* find_aggregate(const Atom& head) {
+  for (const auto& a : head.args)
+    if (a->kind == ExprKind::Aggregate) return a.get();
+  return nullptr;
+}
+
 std::string plural(size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 class ViewChecker {
@@ -78,6 +91,17 @@ class ViewChecker {
     if (views_.count(r.head.pred)) diags_.error(r.head.loc, "'" + r.head.pred + "' is a view: call it in a rule body, rules cannot derive it");
     for (const auto& a : r.head.args)
       if (a->kind == ExprKind::Result) diags_.error(a->loc, "'&' marks the result of a view call in a rule body, not a head field");
+    // The rule resumes once per answer, an event each time: an aggregate head
+    // would aggregate one answer at a time, never the answers of several calls.
+    if (const Expr* agg = find_aggregate(r.head)) {
+      for (const auto& t : r.body) {
+        if (t.kind != BodyTerm::Kind::Atom || !views_.count(t.atom.pred)) continue;
+        diags_.error(agg->loc, "rule " + r.name + " calls view '" + t.atom.pred + "', so its head cannot aggregate: the "
+                                   "rule goes on once per answer; store the answers in a table and aggregate over that");
+        diags_.note(t.atom.loc, "'" + t.atom.pred + "' is called here");
+        break;
+      }
+    }
     std::set<std::string> bound;
     bool after_call = false;
     // The terms before the first call (or all of them) bind together: within a
@@ -130,9 +154,18 @@ class ViewChecker {
       if (i >= n && x.kind != ExprKind::Result)
         diags_.error(x.loc, "argument " + std::to_string(i + 1) + " of '" + v.name + "' is the result &" + v.outputs[i - n] +
                                 "; write &Var or &_");
-      if (i < n) unbound_inputs(x, bound, "input " + v.inputs[i] + " of " + v.name, "its inputs");
+      if (i < n) given_input(x, bound, "input " + v.inputs[i] + " of " + v.name, "its inputs");
     }
-    if (a.at) unbound_inputs(*a.at, bound, "the node " + v.name + " is called at", "the node it runs at");
+    if (a.at) given_input(*a.at, bound, "the node " + v.name + " is called at", "the node it runs at");
+  }
+
+  void given_input(const Expr& e, const std::set<std::string>& bound, const std::string& what, const std::string& needs) {
+    if (const Expr* w = find_wildcard(e)) {
+      diags_.error(w->loc, "'_' cannot be " + what + ": a view call needs it bound (a variable bound before "
+                               "the call, or a literal); '_' only drops results, as &_");
+      return;
+    }
+    unbound_inputs(e, bound, what, needs);
   }
 
   void unbound_inputs(const Expr& e, const std::set<std::string>& bound, const std::string& what, const std::string& needs) {

@@ -48,6 +48,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -69,6 +70,13 @@ std::string ident(const std::string& s) {
 }
 
 ExprPtr var(const std::string& name, Loc loc) { return Expr::make(ExprKind::Var, loc, name); }
+
+ExprPtr relocated(const Expr& e, Loc loc) {
+  ExprPtr out = std::make_shared<Expr>(e);
+  out->loc = loc;
+  for (auto& a : out->args) a = relocated(*a, loc);
+  return out;
+}
 ExprPtr wildcard(Loc loc) { return Expr::make(ExprKind::Wildcard, loc, "_"); }
 
 std::string number_text(double v) {
@@ -135,6 +143,7 @@ class Expander {
   void run() {
     for (const auto& v : p_.views) views_[v.name] = &v;
     find_recursive_views();
+    find_call_depths();
     work_.assign(std::make_move_iterator(p_.rules.begin()), std::make_move_iterator(p_.rules.end()));
     p_.rules.clear();
     while (!work_.empty()) {
@@ -164,6 +173,29 @@ class Expander {
       };
       if (reaches(v.name)) recursive_.insert(v.name);
     }
+  }
+
+  // How deep in the call graph each view is called: 1 from the program's own
+  // rules, d + 1 from a view of depth d (cycles stop growing at the number
+  // of views). The type checker reads deeper views first (Rule::type_rank).
+  void find_call_depths() {
+    for (const auto& v : p_.views) depth_[v.name] = 1;
+    for (size_t round = 0; round < p_.views.size(); ++round)
+      for (const auto& v : p_.views)
+        for (const auto& r : v.rules)
+          for (const auto& t : r.body)
+            if (t.kind == BodyTerm::Kind::Atom && views_.count(t.atom.pred) && t.atom.pred != v.name)
+              depth_[t.atom.pred] = std::max(depth_[t.atom.pred], std::min<int>(depth_[v.name] + 1, p_.views.size() + 1));
+  }
+
+  // Diagnostics name a generated predicate's fields for what they are.
+  void describe(const std::string& pred, std::vector<std::string> names, const ViewDef& v) {
+    p_.generated_fields[pred] = {std::move(names), "view '" + v.name + "'", v.name_loc};
+  }
+  std::vector<std::string> params(const ViewDef& v, const std::vector<std::string>& list, const char* what) const {
+    std::vector<std::string> out;
+    for (const auto& name : list) out.push_back(std::string(what) + " " + name + " of view '" + v.name + "'");
+    return out;
   }
 
   // The prefix of the instance of view v a call site uses: the shared one
@@ -196,8 +228,26 @@ class Expander {
       d.types.insert(d.types.begin(), {Type::of(TypeKind::Id), Type::of(TypeKind::Addr)});
       p_.schemas.push_back(std::move(d));
     }
+    const std::string call = "a call of view '" + v.name + "'";
+    std::vector<std::string> init{"the query id of " + call, "the caller's address in " + call};
+    auto in = params(v, v.inputs, "input"), out = params(v, v.outputs, "result");
+    init.insert(init.end(), in.begin(), in.end());
+    describe(prefix + ".init", init, v);
+    out.insert(out.begin(), init[0]);
+    describe(prefix + ".return", out, v);
+    describe(v.name + ".timeout", in, v);
+    for (const auto& r : v.rules) {
+      for (const Atom* a : this_atoms(r)) {
+        if (a->pred == "this.init" || a->pred == "this.return") continue;
+        std::vector<std::string> fields(init.begin(), init.begin() + 2);
+        for (size_t k = 0; k < a->args.size(); ++k)
+          fields.push_back("field " + std::to_string(k + 1) + " of " + a->pred + " in view '" + v.name + "'");
+        describe(renamed(prefix, a->pred), fields, v);
+      }
+    }
     for (const auto& r : v.rules) {
       Rule copy = r;
+      copy.type_rank = depth_.at(v.name);
       copy.name = ident(prefix) + "_" + r.name;
       copy.derived_from = r.name + " of view " + v.name;
       copy.head = callee_atom(prefix, r.head, true);
@@ -209,6 +259,13 @@ class Expander {
   }
 
   static std::string renamed(const std::string& prefix, const std::string& pred) { return prefix + "." + pred.substr(5); }
+  static std::vector<const Atom*> this_atoms(const Rule& r) {
+    std::vector<const Atom*> out;
+    if (is_this(r.head.pred)) out.push_back(&r.head);
+    for (const auto& t : r.body)
+      if (t.kind == BodyTerm::Kind::Atom && is_this(t.atom.pred)) out.push_back(&t.atom);
+    return out;
+  }
 
   Atom callee_atom(const std::string& prefix, const Atom& a, bool head) {
     if (!is_this(a.pred)) return a;
@@ -363,6 +420,7 @@ class Expander {
   // call failed: the answer and context row are replaced by the failed call's
   // row, which has the context row's fields, and the results are the defaults.
   void emit_resumptions(const Site* prev, Rule rule) {
+    std::optional<Rule> dflt_twin;
     if (prev && !prev->view->defaults.empty()) {
       Rule dflt = rule;
       dflt.name += "_default";
@@ -371,17 +429,20 @@ class Expander {
       std::vector<BodyTerm> results;
       for (size_t k = inputs(*prev); k < prev->atom->args.size(); ++k) {
         const Expr& out = *prev->atom->args[k]->args[0];
-        const ExprPtr& value = prev->view->defaults[k - inputs(*prev)];
         if (out.kind != ExprKind::Var) continue;
+        // Located at the call's &R: a conflict with the caller's use of R is the caller's.
+        ExprPtr value = relocated(*prev->view->defaults[k - inputs(*prev)], out.loc);
         bool bound = std::find(prev->context.begin(), prev->context.end(), out.text) != prev->context.end();
         // A result bound before the call filters the default as it filters an answer.
         results.push_back(bound ? cond(Expr::make(ExprKind::Binary, out.loc, "==", {var(out.text, out.loc), value}))
                                 : assign(out.text, value));
       }
       dflt.body.insert(dflt.body.begin() + 1, results.begin(), results.end());
-      p_.rules.push_back(std::move(dflt));
+      dflt_twin = std::move(dflt);
     }
+    // The answer's resumption first: it is also what the type checker reads first.
     p_.rules.push_back(std::move(rule));
+    if (dflt_twin) p_.rules.push_back(std::move(*dflt_twin));
   }
 
   Rule derived(const Rule& r, const std::string& name, Atom head) const {
@@ -394,11 +455,34 @@ class Expander {
     out.origin = r.origin;
     out.source_text = r.source_text;
     out.derived_from = r.name;
+    out.type_rank = r.type_rank;  // the call's own terms are the rule's terms
     return out;
   }
 
   // The context table, the init sent to the callee, the end of the call.
+  // These rules only move the call's fields between generated predicates.
   void call_rules(const Rule& r, const Site& s) {
+    const size_t first = p_.rules.size();
+    call_rules_untyped(r, s);
+    for (size_t i = first; i < p_.rules.size(); ++i) p_.rules[i].type_rank = kPlumbingRank;
+    describe_site(r, s);
+  }
+
+  void describe_site(const Rule& r, const Site& s) {
+    const ViewDef& v = *s.view;
+    std::string call = "call " + s.name.substr(s.name.rfind("_call") + 5) + " of rule " + r.name;
+    std::vector<std::string> row{"the query id of " + call};
+    for (const auto& name : params(v, v.inputs, "input")) row.push_back(name);
+    if (s.atom->at) row.push_back("the node view '" + v.name + "' is called at");
+    for (const auto& c : s.context) row.push_back("variable " + c + " of rule " + r.name);
+    describe(start_pred(s), row, v);
+    row.push_back("the start time of " + call);
+    describe(ctx_pred(s), row, v);
+    describe(failed_pred(s), row, v);
+    describe(expired_pred(s), {row[0]}, v);
+  }
+
+  void call_rules_untyped(const Rule& r, const Site& s) {
     Loc loc = s.atom->loc;
     const ViewDef& v = *s.view;
     // A call fails (v.timeout, default results) when it is not answered in
@@ -508,8 +592,11 @@ class Expander {
     p_.rules.push_back(std::move(r));
   }
 
+  static constexpr int kPlumbingRank = 1 << 20;  // above any view's call depth
+
   Program& p_;
   ViewOptions opts_;
+  std::map<std::string, int> depth_;
   std::map<std::string, const ViewDef*> views_;
   std::set<std::string> recursive_;
   std::set<std::string> instantiated_;
