@@ -24,6 +24,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAMS = ["overlays/pathvector/pathvector.moz", "overlays/fwd/fwd.moz", "overlays/chord/chord_node.moz",
+            "overlays/i3/i3_node.moz", "overlays/ron/ron_node.moz", "overlays/i3/sampling_node.moz",
             "tests/net/overlays.moz",
             "tests/functions/scoring.moz"]
 HEADER = "tests/functions/scoring.hpp"

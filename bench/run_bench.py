@@ -4,6 +4,10 @@
   join     derivations/s through a 2-way indexed join (bench/join.moz)
   tc       derivations/s of transitive closure over a 1,000-node random graph
            (bench/tc.moz); the closure size is checked against a BFS
+  agg      rows/s absorbed by table aggregates (min, count, sum per group and
+           a total count) kept up to date row by row (bench/agg.moz), and the
+           same aggregates recomputed per touched group (bench/agg_recompute.moz);
+           both checked against the aggregates computed here
   mozc     mozc's compile time: --check, --emit=cpp, and a full node build
            (mozc + the C++ compiler, ccache off)
   cview    CView calls/s on one node and between two nodes, with each set of
@@ -67,7 +71,8 @@ def bench_rules(name, mozc, work, reps, facts_text, check=None):
         loads.append(run_node(load, facts, work)[0])
     load_s = statistics.median(loads)
     rates = [derivations / max(t - load_s, 1e-9) for t in totals]
-    return {"derivations": derivations, "total_s": median_row(totals), "load_s": load_s, "rate": median_row(rates)}
+    return {"derivations": derivations, "total_s": median_row(totals), "all_totals": totals, "load_s": load_s,
+            "rate": median_row(rates)}
 
 
 def join_facts(seed):
@@ -125,7 +130,7 @@ def bench_mozc(mozc, reps):
     return rows
 
 
-BENCHMARKS = ["join", "tc", "mozc", "cview"]
+BENCHMARKS = ["join", "tc", "agg", "mozc", "cview"]
 
 
 def main():
@@ -145,6 +150,8 @@ def main():
     print(f"machine: {os.cpu_count()} cores; median of {args.reps} runs (min-max)\n")
     if only & {"join", "tc"}:
         rule_benchmarks(args, only)
+    if "agg" in only:
+        aggregate_benchmarks(args)
     if "mozc" in only:
         print("| program | rules | mozc --check s | mozc --emit=cpp s | full build s (mozc + g++ -O2, no ccache) |")
         print("| --- | ---: | ---: | ---: | ---: |")
@@ -188,6 +195,52 @@ def rule_benchmarks(args, only):
         print(f"| {name}{extra} | {r['derivations']:,} | {r['total_s'][0]:.2f} | {r['load_s']:.2f} | "
               f"{med / 1e6:.2f} M ({lo / 1e6:.2f}-{hi / 1e6:.2f}) |")
     print()
+
+
+def aggregate_benchmarks(args):
+    """Rows absorbed per second; the recomputing program only at the smaller
+    size, since its no-group count rescans the table for every row (quadratic)."""
+    print("| table aggregates (min, count, sum per group; a total count) | rows | groups | total s | "
+          "facts load s | rows/s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    runs = [("agg", "kept up to date row by row (`agg.moz`)", 20_000),
+            ("agg_recompute", "recomputed per touched group (`agg_recompute.moz`)", 20_000),
+            ("agg", "kept up to date row by row (`agg.moz`)", 200_000)]
+    with tempfile.TemporaryDirectory() as work:
+        for name, label, rows in runs:
+            items, text = agg_facts(args.seed, rows)
+            check = aggregate_check(items)
+            r = bench_rules(name, args.mozc, work, args.reps, text, check)
+            rates = [len(items) / max(t - r["load_s"], 1e-9) for t in r["all_totals"]]
+            med, lo, hi = median_row(rates)
+            print(f"| {label} | {rows:,} | {len({g for _k, g, _v in items})} | {r['total_s'][0]:.2f} | "
+                  f"{r['load_s']:.2f} | {med:,.0f} ({lo:,.0f}-{hi:,.0f}) |")
+    print()
+
+
+def agg_facts(seed, rows, groups=500):
+    rng = random.Random(seed)
+    items = [(k, rng.randrange(groups), rng.randint(-10**6, 10**6)) for k in range(rows)]
+    return items, "".join(f"item({k}, {g}, {v}).\n" for k, g, v in items)
+
+
+def aggregate_check(items):
+    """A check of a dump against the aggregates of `items` computed here."""
+    by_group = {}
+    for _k, g, v in items:
+        by_group.setdefault(g, []).append(v)
+    want = {"gmin": {(g, min(vs)) for g, vs in by_group.items()},
+            "gcount": {(g, len(vs)) for g, vs in by_group.items()},
+            "gsum": {(g, sum(vs)) for g, vs in by_group.items()},
+            "total": {(0, len(items))}}
+
+    def check(dump_path):
+        with open(dump_path) as f:
+            dump = json.load(f)
+        for t, rows in want.items():
+            if {tuple(r) for r in dump.get(t, [])} != rows:
+                sys.exit(f"agg: table {t} does not hold the aggregates computed here")
+    return check
 
 
 if __name__ == "__main__":

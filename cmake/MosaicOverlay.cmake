@@ -7,8 +7,10 @@
 #
 # FUNCTIONS: C++ headers (.h, .hh, .hpp, .hxx) whose f_ functions the Mozlog
 # sources may call (mozc --functions), and the C++ sources implementing them,
-# compiled into NAME. Editing a header re-runs mozc (the depfile also lists what
-# the header includes); editing a source recompiles just that source.
+# compiled into NAME. Generated code includes a header by its file name, so the
+# headers' directories become include directories of NAME. Editing a header
+# re-runs mozc (the depfile also lists what the header includes); editing a
+# source recompiles just that source.
 # MOZC_FLAGS are passed to mozc, e.g. --cview-opt=tail,inline,shortcut.
 function(mosaic_add_overlay name)
   cmake_parse_arguments(ARG "" "" "SOURCES;FUNCTIONS;MOZC_FLAGS" ${ARGN})
@@ -21,12 +23,15 @@ function(mosaic_add_overlay name)
     list(APPEND sources "${abs}")
   endforeach()
   set(function_headers)
+  set(function_header_dirs)
   set(function_flags)
   set(function_sources)
   foreach(file IN LISTS ARG_FUNCTIONS)
     get_filename_component(abs "${file}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
     if(abs MATCHES "\\.(h|hh|hpp|hxx)$")
       list(APPEND function_headers "${abs}")
+      get_filename_component(dir "${abs}" DIRECTORY)
+      list(APPEND function_header_dirs "${dir}")
       list(APPEND function_flags "--functions=${abs}")
     else()
       list(APPEND function_sources "${abs}")
@@ -45,4 +50,8 @@ function(mosaic_add_overlay name)
     VERBATIM)
   add_executable(${name} "${out}" ${function_sources})
   target_link_libraries(${name} PRIVATE Mosaic::runtime)
+  if(function_header_dirs)
+    list(REMOVE_DUPLICATES function_header_dirs)
+    target_include_directories(${name} PRIVATE ${function_header_dirs})
+  endif()
 endfunction()

@@ -26,6 +26,13 @@ bool write_file(const std::string& path, const std::string& text) {
   return !ec;
 }
 
+// A failed compile leaves no output file, not even one from an earlier run
+// (as GCC does), so a build never mistakes a stale output for a fresh one.
+void remove_stale_output(const std::string& path) {
+  std::error_code ec;
+  if (!path.empty() && std::filesystem::is_regular_file(path, ec)) std::filesystem::remove(path, ec);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -47,14 +54,18 @@ int main(int argc, char** argv) {
   mozc::Compilation c;
   bool ok = mozc::compile(*options, c);
   c.diags.print(std::cerr);
-  if (!ok) return 1;
+  if (!ok) {
+    remove_stale_output(options->output);
+    return 1;
+  }
   if (options->action == mozc::Action::Check) return 0;
 
   std::string output = options->output;
   if (options->action == mozc::Action::Binary) {
     if (output.empty()) output = mozc::program_name(*options);
-    if (!mozc::build_executable(c.text, options->cpp_sources, output, error)) {
+    if (!mozc::build_executable(c.text, options->cpp_sources, c.function_include_dirs, output, error)) {
       std::cerr << "mozc: error: " << error << "\n";
+      remove_stale_output(output);
       return 1;
     }
   } else if (output.empty()) {

@@ -33,7 +33,7 @@ enum class ExprKind {
   Interval,   // args = key, lo, hi; lo_closed/hi_closed
   Aggregate,  // text = min|max|sum|avg|count, args[0] = the variable (none for count<*>)
   OverlayAddr,  // ov::x: text = overlay name, args[0] = x (any value, even another address)
-  TupleCons,    // made by the rewriter only: a tuple as a value; text = predicate, args = its fields
+  TupleCons,    // p(...) as a value (a head field, or made by the rewriter): text = predicate, args = its fields
   Result,       // &R in a view call: args[0] = the variable (or wildcard) the call binds
 };
 
@@ -54,7 +54,7 @@ struct Expr {
     return e;
   }
   bool is_var() const { return kind == ExprKind::Var; }
-  bool is_constant() const;  // a literal, or a list of constants
+  bool is_constant() const;  // a literal, or a list, address or tuple value of constants
 };
 
 // p(a, b), p(@A, b) (NDlog form: the location is the first field) or p@A(a, b)

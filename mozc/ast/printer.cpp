@@ -30,6 +30,15 @@ std::string lifetime_str(double v) {
   return ss.str();
 }
 
+// An operand of an operator, parenthesized unless it is atomic, so that the
+// printed program parses back to the same tree whatever the precedences.
+// (A unary operator binds tighter than any binary one, so only another unary
+// operator's operand needs it in parentheses: "-(-X)", not "--X".)
+std::string operand_str(const Expr& x, bool of_unary = false) {
+  bool compound = x.kind == ExprKind::Binary || x.kind == ExprKind::Interval || (of_unary && x.kind == ExprKind::Unary);
+  return compound ? "(" + expr_str(x) + ")" : expr_str(x);
+}
+
 }  // namespace
 
 std::string expr_str(const Expr& e) {
@@ -43,15 +52,10 @@ std::string expr_str(const Expr& e) {
     case ExprKind::IdLit: return "0x" + e.text + "I";
     case ExprKind::List: return "[" + join(e.args) + "]";
     case ExprKind::Call: return e.text + "(" + join(e.args) + ")";
-    case ExprKind::Unary: return e.text + expr_str(*e.args[0]);
-    case ExprKind::Binary: {
-      auto side = [](const Expr& x) {
-        return x.kind == ExprKind::Binary ? "(" + expr_str(x) + ")" : expr_str(x);
-      };
-      return side(*e.args[0]) + " " + e.text + " " + side(*e.args[1]);
-    }
+    case ExprKind::Unary: return e.text + operand_str(*e.args[0], true);
+    case ExprKind::Binary: return operand_str(*e.args[0]) + " " + e.text + " " + operand_str(*e.args[1]);
     case ExprKind::Interval:
-      return expr_str(*e.args[0]) + " in " + (e.lo_closed ? "[" : "(") + expr_str(*e.args[1]) + ", " +
+      return operand_str(*e.args[0]) + " in " + (e.lo_closed ? "[" : "(") + expr_str(*e.args[1]) + ", " +
              expr_str(*e.args[2]) + (e.hi_closed ? "]" : ")");
     case ExprKind::Aggregate: return e.text + "<" + (e.args.empty() ? "*" : expr_str(*e.args[0])) + ">";
     case ExprKind::OverlayAddr: return e.text + "::" + expr_str(*e.args[0]);
@@ -147,6 +151,7 @@ bool Expr::is_constant() const {
       return true;
     case ExprKind::List:
     case ExprKind::OverlayAddr:
+    case ExprKind::TupleCons:
       for (const auto& a : args)
         if (!a->is_constant()) return false;
       return true;

@@ -24,6 +24,9 @@ struct Signature {
   TypeTerm result;
   std::string text;      // "(T, list<T>) -> list<T>", for messages
   std::string cpp_name;  // how generated code calls it; empty: the Mozlog name (built-ins)
+  // Declared MOSAIC_IMPURE (f_now, f_rand, ...): two calls may differ, so the
+  // planner calls it once per body match rather than once per trigger.
+  bool impure = false;
 };
 
 using FunctionTable = std::map<std::string, Signature>;

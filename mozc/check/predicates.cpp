@@ -10,6 +10,10 @@ namespace {
 
 std::string fields(size_t n) { return std::to_string(n) + (n == 1 ? " field" : " fields"); }
 
+// The tun device and TCP socket predicates of paper §4.6: reserved names, so
+// that a program using them fails clearly instead of making events of them.
+bool is_unsupported_special(const std::string& pred) { return pred == "tun" || pred.rfind("tcp.", 0) == 0; }
+
 void check_periodic_form(CheckContext& cx, const Atom& a, bool is_head) {
   if (is_head) {
     cx.diags.error(a.loc, "'periodic' is a built-in event; rules cannot derive it");
@@ -35,10 +39,64 @@ void check_periodic_form(CheckContext& cx, const Atom& a, bool is_head) {
   }
 }
 
+// Records one use of `pred` with `arity` fields; every use must agree.
+void use_predicate(CheckContext& cx, const std::string& pred, size_t arity, Loc loc, bool derives) {
+  if (is_unsupported_special(pred))
+    cx.diags.error(loc, "'" + pred + "' is one of the paper's special predicates (tun, tcp.*), which mozc does not "
+                        "support yet");
+  auto [it, fresh] = cx.preds.try_emplace(pred);
+  PredInfo& p = it->second;
+  if (fresh) {
+    p.name = pred;
+    p.arity = arity;
+    p.first_use = loc;
+  } else if (p.arity != arity) {
+    cx.diags.error(loc, "'" + pred + "' has " + fields(arity) + " here but " + fields(p.arity) + " elsewhere");
+    cx.diags.note(p.first_use, "first used here with " + fields(p.arity));
+  }
+  if (derives && is_local_addr(pred))
+    cx.diags.error(loc, "'localAddr' holds this node's IP address and is kept by the runtime; rules and facts cannot "
+                        "derive it (this node's address in overlay ov goes in ov.localAddr)");
+  if (derives) p.derived = true;
+}
+
+// localAddr(A): the runtime inserts this node's IP address at start-up (and
+// nothing else, so a program's rules can rely on exactly one row).
+void check_runtime_local_addr(CheckContext& cx) {
+  auto it = cx.preds.find("localAddr");
+  if (it == cx.preds.end()) return;
+  PredInfo& p = it->second;
+  p.materialized = true;
+  p.runtime_kept = true;
+  if (p.arity != 1) {
+    cx.diags.error(p.first_use, "'localAddr' holds this node's IP address and takes (Addr), not " + fields(p.arity));
+    return;
+  }
+  p.types = {Type::of(TypeKind::Addr)};
+  p.max_size = 1;
+  p.keys = {0};
+}
+
+void check_overlay_local_addr(CheckContext& cx, const PredInfo& p, const std::string& ov) {
+  const std::string what = "'" + p.name + "' holds this node's addresses in overlay '" + ov + "'";
+  if (p.arity != 1) cx.diags.error(p.first_use, what + " and takes (Node), not " + fields(p.arity));
+  if (!p.materialized)
+    cx.diags.error(p.first_use, what + ", which the runtime looks up: it must be a table (materialize(" + p.name +
+                                    ", infinity, infinity, keys(1)))");
+  if (!cx.preds.count(send_predicate(ov)))
+    cx.diags.error(p.first_use, what + ", which this program does not define (no rule uses " +
+                                    send_predicate(ov) + ")");
+}
+
 // ov.send(Dest, Packet) and ov.recv(Packet) have fixed shapes, and are events:
 // the runtime creates and consumes them once per packet (LocSpecDemux, OverlayRecvUnwrap).
+// ov.localAddr(X) is a table the runtime reads: which ov::X are this node.
 void check_data_planes(CheckContext& cx) {
   for (const auto& [name, p] : cx.preds) {
+    if (std::string ov = local_addr_overlay(name); !ov.empty()) {
+      check_overlay_local_addr(cx, p, ov);
+      continue;
+    }
     std::string ov = data_plane_overlay(name, "send");
     bool is_send = !ov.empty();
     if (!is_send) ov = data_plane_overlay(name, "recv");
@@ -59,6 +117,10 @@ void check_data_planes(CheckContext& cx) {
 void collect_predicates(CheckContext& cx) {
   auto& preds = cx.preds;
   for (const auto& s : cx.program.schemas) {
+    if (is_local_addr(s.pred)) {
+      cx.diags.error(s.loc, "'localAddr' is built in: localAddr(addr), this node's IP address");
+      continue;
+    }
     if (auto it = preds.find(s.pred); it != preds.end()) {
       cx.diags.error(s.loc, "schema for '" + s.pred + "' is declared twice");
       cx.diags.note(it->second.first_use, "first declared here");
@@ -72,26 +134,27 @@ void collect_predicates(CheckContext& cx) {
   }
 
   for (auto& r : cx.program.rules) {
+    int before = cx.diags.error_count();
     for_each_atom(r, [&](Atom& a, bool is_head) {
       if (is_periodic(a.pred)) return check_periodic_form(cx, a, is_head);
-      auto [it, fresh] = preds.try_emplace(a.pred);
-      PredInfo& p = it->second;
-      if (fresh) {
-        p.name = a.pred;
-        p.arity = a.args.size();
-        p.first_use = a.loc;
-      } else if (p.arity != a.args.size()) {
-        cx.diags.error(a.loc, "'" + a.pred + "' has " + fields(a.args.size()) + " here but " + fields(p.arity) +
-                                  " elsewhere");
-        cx.diags.note(p.first_use, "first used here with " + fields(p.arity));
-      }
-      if (is_head) p.derived = true;
-      if (a.ndlog_located) p.ndlog_located = true;
+      use_predicate(cx, a.pred, a.args.size(), a.loc, is_head);
+      if (a.ndlog_located) preds[a.pred].ndlog_located = true;
     });
+    // A tuple value p(...) is a p that some node derives once it is unwrapped.
+    for_each_tuple_value(r, [&](Expr& e) {
+      if (is_periodic(e.text)) return cx.diags.error(e.loc, "'periodic' is a built-in event; rules cannot derive it");
+      use_predicate(cx, e.text, e.args.size(), e.loc, true);
+    });
+    if (cx.diags.error_count() > before) cx.broken.insert(&r);
   }
 
   std::map<std::string, Loc> materialized_at;
   for (const auto& m : cx.program.tables) {
+    if (is_local_addr(m.pred)) {
+      cx.diags.error(m.pred_loc, "'localAddr' is built in: a table of one row, this node's IP address, kept by "
+                                 "the runtime");
+      continue;
+    }
     auto it = preds.find(m.pred);
     if (it == preds.end()) {
       cx.diags.error(m.pred_loc, "table '" + m.pred + "' is not used by any rule; declare its fields with schema " +
@@ -110,8 +173,6 @@ void collect_predicates(CheckContext& cx) {
     p.max_size = m.max_size;
     p.reject_when_full = m.reject_when_full;
     p.when_full = m.when_full;
-    if (m.lifetime == 0) cx.diags.error(m.loc, "the lifetime of '" + m.pred + "' must be positive or infinity");
-    if (m.max_size == 0) cx.diags.error(m.loc, "the maximum size of '" + m.pred + "' must be positive or infinity");
     std::set<int> seen;
     for (int k : m.keys) {
       if (k < 1 || static_cast<size_t>(k) > p.arity) {
@@ -146,6 +207,7 @@ void collect_predicates(CheckContext& cx) {
     else it->second.best_effort = true;
   }
 
+  check_runtime_local_addr(cx);
   check_data_planes(cx);
   for (const auto& name : cx.program.immediate)
     if (auto it = preds.find(name); it != preds.end()) it->second.immediate = true;

@@ -26,6 +26,7 @@ struct PredInfo {
   bool derived = false;       // appears in some rule head or fact
   bool generated = false;     // made by a rewrite
   bool immediate = false;     // local tuples skip the queue (CView local event shortcut)
+  bool runtime_kept = false;  // localAddr: the runtime inserts its one row; no rule, fact or datagram may
   bool reject_when_full = false;  // a CView context table: see Materialize
   std::string when_full;
 };
@@ -45,5 +46,12 @@ inline std::string data_plane_overlay(const std::string& pred, const std::string
   return pred.substr(dot + 1) == role ? pred.substr(0, dot) : "";
 }
 inline std::string send_predicate(const std::string& overlay) { return overlay + ".send"; }
+
+// This node's own addresses (multi-homing, paper §4.3): `localAddr(A)` holds its
+// IP address and is kept by the runtime; `ov.localAddr(X)` holds its addresses in
+// overlay ov and is kept by ov's rules or facts. LocSpecDemux delivers a tuple
+// addressed to any of them (A, or ov::X) here.
+inline bool is_local_addr(const std::string& pred) { return pred == "localAddr"; }
+inline std::string local_addr_overlay(const std::string& pred) { return data_plane_overlay(pred, "localAddr"); }
 
 }  // namespace mozc

@@ -106,6 +106,13 @@ class RuleChecker {
       }
       report_unbound(*a);
     }
+    for_each_tuple_value(r_, [&](Expr& t) {
+      for (const auto& f : t.args) {
+        if (f->kind == ExprKind::Wildcard) cx_.diags.error(f->loc, "'_' cannot be a field of a tuple value");
+        if (f->kind == ExprKind::Aggregate)
+          cx_.diags.error(f->loc, "an aggregate cannot be a field of a tuple value; compute it with a rule of its own");
+      }
+    });
     if (aggregates) {
       for (const auto& a : h.args)
         if (a->kind != ExprKind::Aggregate && !a->is_var() && !a->is_constant())
@@ -165,7 +172,10 @@ void check_rules(CheckContext& cx) {
       cx.diags.error(r.loc, "rule name '" + r.name + "' is used twice");
       cx.diags.note(it->second, "first used here");
     }
+    if (cx.broken.count(&r)) continue;  // its atoms are malformed: nothing more to learn
+    int before = cx.diags.error_count();
     RuleChecker(cx, r).run();
+    if (cx.diags.error_count() > before) cx.broken.insert(&r);
   }
 }
 

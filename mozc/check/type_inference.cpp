@@ -68,9 +68,23 @@ class Inference {
       for (size_t i = 0; i < p.arity && i < event->second.size(); ++i) solver_.unify(fields_[name][i], event->second[i]);
     }
     std::vector<Rule*> order;
-    for (auto& r : cx_.program.rules) order.push_back(&r);
+    for (auto& r : cx_.program.rules)
+      if (!cx_.broken.count(&r)) order.push_back(&r);
     std::stable_sort(order.begin(), order.end(), [](const Rule* a, const Rule* b) { return a->type_rank > b->type_rank; });
     for (Rule* r : order) rule(*r);
+    // This node's address in overlay ov is a node of ov: typed like ov.send's Dest
+    // (after the rules, so that a mismatch is reported here, not at some rule).
+    for (auto& [name, p] : cx_.preds) {
+      std::string ov = local_addr_overlay(name);
+      auto send = fields_.find(send_predicate(ov));
+      if (ov.empty() || send == fields_.end() || send->second.empty() || fields_[name].empty()) continue;
+      if (!solver_.unify(fields_[name][0], send->second[0])) {
+        mismatch(p.first_use, "'" + name + "' holds nodes of overlay '" + ov + "', which are " +
+                                  show(send->second[0]) + " (the first field of " + send_predicate(ov) + "), not " +
+                                  show(fields_[name][0]));
+        cx_.diags.note(cx_.preds[send_predicate(ov)].first_use, "'" + send_predicate(ov) + "' is first used here");
+      }
+    }
     // A value only ever computed with or compared, like an unsuffixed literal,
     // defaults to int (costs that come only from facts, for example).
     for (const auto& c : checks_)
@@ -129,16 +143,21 @@ class Inference {
       for (size_t i = first + 1; i < a.args.size(); ++i) expr(*a.args[i]);
       return;
     }
-    auto& fields = fields_[a.pred];
-    for (size_t i = 0; i < a.args.size() && i < fields.size(); ++i) {
-      Expr& arg = *a.args[i];
+    tuple_fields(a.pred, a.args, a.ndlog_located);
+  }
+
+  // The fields of an atom or of a tuple value p(...), typed by p's schema.
+  void tuple_fields(const std::string& pred, std::vector<ExprPtr>& args, bool ndlog_located) {
+    auto& fields = fields_[pred];
+    for (size_t i = 0; i < args.size() && i < fields.size(); ++i) {
+      Expr& arg = *args[i];
       T t = arg.kind == ExprKind::Aggregate ? aggregate(arg) : expr(arg);
       if (!solver_.unify(t, fields[i])) {
-        mismatch(arg.loc, field_name(a.pred, i) + " has type " + show(fields[i]) + ", but this is " + show(t));
-        if (const GeneratedFields* g = generated(a.pred)) cx_.diags.note(g->origin_loc, g->origin + " is defined here");
-        else cx_.diags.note(cx_.preds[a.pred].first_use, "'" + a.pred + "' is first used here");
+        mismatch(arg.loc, field_name(pred, i) + " has type " + show(fields[i]) + ", but this is " + show(t));
+        if (const GeneratedFields* g = generated(pred)) cx_.diags.note(g->origin_loc, g->origin + " is defined here");
+        else cx_.diags.note(cx_.preds[pred].first_use, "'" + pred + "' is first used here");
       }
-      if (i == 0 && a.ndlog_located) require(fields[i], TypeKind::Addr, arg.loc, "the location specifier");
+      if (i == 0 && ndlog_located) require(fields[i], TypeKind::Addr, arg.loc, "the location specifier");
     }
   }
 
@@ -217,7 +236,9 @@ class Inference {
         cx_.diags.error(e.loc, "aggregate " + e.text + "<> is only allowed as a field of a rule head");
         return solver_.fresh();
       case ExprKind::OverlayAddr: return overlay_addr(e);
-      case ExprKind::TupleCons: return solver_.make(TypeKind::Tuple);
+      case ExprKind::TupleCons:  // p(...) as a value: a nested tuple, its fields typed as p's
+        tuple_fields(e.text, e.args, false);
+        return solver_.make(TypeKind::Tuple);
       case ExprKind::Result: return expr(*e.args[0]);  // views are expanded before types; kept for safety
     }
     return solver_.fresh();
@@ -331,7 +352,7 @@ class Inference {
       for (size_t i = 0; i < fields_[name].size(); ++i) {
         Type ty = solver_.resolve(fields_[name][i]);
         if (!ty.known() && g) {
-          if (untyped_said.insert(field_name(name, i)).second)
+          if (cx_.errors_before_types == 0 && untyped_said.insert(field_name(name, i)).second)
             cx_.diags.error(g->origin_loc, "cannot infer the type of " + field_name(name, i) +
                                                ": nothing in the program gives it a type");
         } else if (!ty.known()) {
@@ -339,7 +360,8 @@ class Inference {
         }
         p.types.push_back(ty);
       }
-      if (count) {
+      // (A field left untyped because a broken rule was skipped is no news.)
+      if (count && cx_.errors_before_types == 0) {
         cx_.diags.error(p.first_use, std::string("cannot infer the type of field") + (count > 1 ? "s " : " ") + unknown +
                                          " of '" + name + "'; declare " + (count > 1 ? "them" : "it") + " with schema " + name + "(...)");
       }

@@ -89,8 +89,10 @@ class ViewChecker {
   void rule(const Rule& r, const ViewDef* in_view) {
     this_atom(r.head, true, in_view);
     if (views_.count(r.head.pred)) diags_.error(r.head.loc, "'" + r.head.pred + "' is a view: call it in a rule body, rules cannot derive it");
-    for (const auto& a : r.head.args)
+    for (const auto& a : r.head.args) {
       if (a->kind == ExprKind::Result) diags_.error(a->loc, "'&' marks the result of a view call in a rule body, not a head field");
+      tuple_value(*a);
+    }
     // The rule resumes once per answer, an event each time: an aggregate head
     // would aggregate one answer at a time, never the answers of several calls.
     if (const Expr* agg = find_aggregate(r.head)) {
@@ -136,6 +138,17 @@ class ViewChecker {
         if (a.args[i]->kind == ExprKind::Result) vars_of(*a.args[i], bound);
       after_call = true;
     }
+  }
+
+  // A tuple value p(...) in a head is a p that some node derives when it is
+  // unwrapped: like a head, it cannot be a view, nor a view's own predicate
+  // (whose calls' context, added when views are expanded, a value does not carry).
+  void tuple_value(const Expr& e) {
+    if (e.kind != ExprKind::TupleCons) return;
+    if (views_.count(e.text)) diags_.error(e.loc, "'" + e.text + "' is a view: call it in a rule body, a tuple value cannot be one");
+    if (is_this(e.text))
+      diags_.error(e.loc, "a tuple value cannot be a view's own predicate '" + e.text + "'; derive it with a rule instead");
+    for (const auto& a : e.args) tuple_value(*a);
   }
 
   void call(const Atom& a, const ViewDef& v, const std::set<std::string>& bound) {

@@ -34,11 +34,22 @@ void Diagnostics::print_one(std::ostream& out, const Diagnostic& d, const char* 
     return;
   }
   LineCol lc = sources_.line_col(d.loc);
-  std::string text = sources_.name(d.loc.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) +
+  std::string text;
+  // As GCC does: where an error in an included file was included from.
+  if (d.severity != Severity::Note) {
+    const char* lead = "In file included from ";
+    for (Loc at = sources_.included_from(d.loc.file); at.valid(); at = sources_.included_from(at.file)) {
+      LineCol ic = sources_.line_col(at);
+      text += lead + sources_.name(at.file) + ":" + std::to_string(ic.line) + ":" + std::to_string(ic.col) + ",\n";
+      lead = "                 from ";
+    }
+    if (!text.empty()) text.replace(text.size() - 2, 2, ":\n");
+  }
+  text += sources_.name(d.loc.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) +
                      ": " + label + ": " + d.message + "\n";
   // Show the line, or a window of it around the column when it is very long.
   std::string_view line = sources_.line_text(d.loc);
-  size_t col = lc.col - 1;
+  size_t col = sources_.byte_in_line(d.loc);
   constexpr size_t kWindow = 80;
   std::string prefix, suffix;
   if (line.size() > 2 * kWindow) {
@@ -49,8 +60,10 @@ void Diagnostics::print_one(std::ostream& out, const Diagnostic& d, const char* 
     col -= begin;
   }
   text += "  " + prefix + std::string(line) + suffix + "\n  " + std::string(prefix.size(), ' ');
-  // Keep tabs so the caret lines up under the same column.
-  for (size_t i = 0; i < col && i < line.size(); ++i) text += line[i] == '\t' ? '\t' : ' ';
+  // Keep tabs so the caret lines up under the same column; one space per
+  // character, not per byte.
+  for (size_t i = 0; i < col && i < line.size(); ++i)
+    if (!is_utf8_continuation(line[i])) text += line[i] == '\t' ? '\t' : ' ';
   text += "^\n";
   out << text;  // one write per diagnostic: std::cerr is unbuffered
 }

@@ -42,7 +42,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
   bool action_given = false;
   auto set_action = [&](Action a) {
     if (action_given && o.action != a) {
-      error = "choose one of --check and --emit";
+      error = "give one action: --check, or a single --emit=KIND";
       return false;
     }
     o.action = a;

@@ -37,6 +37,7 @@ bool format_generated_code(Compilation& c) {
 }  // namespace
 
 bool compile(const Options& options, Compilation& c) {
+  if (!check_function_sources(options, c)) return false;
   Program parsed = parse_program(options.inputs, c.sources, c.diags, module_dirs());
   if (c.diags.has_errors()) return false;
   if (!read_user_functions(options, c)) return false;

@@ -1,5 +1,6 @@
 // The whole pipeline in one place, top to bottom:
-//   parse -> read --functions headers -> check -> rewrite -> plan -> emit (-> format)
+//   C++ sources readable? -> parse -> read --functions headers -> check -> rewrite
+//   -> plan -> emit (-> format)
 #pragma once
 
 #include <optional>
@@ -17,9 +18,13 @@ namespace mozc {
 struct Compilation {
   SourceManager sources;
   Diagnostics diags{sources};
-  FunctionTable user_functions;                // declared in the --functions headers
-  std::vector<std::string> function_includes;  // those headers, absolute, for generated code
-  std::vector<std::string> function_files;     // every file reading them read (for --depfile)
+  FunctionTable user_functions;  // declared in the --functions headers
+  // Generated code includes the headers by file name and the C++ compiler
+  // finds them through their directories (-I), so the code is the same
+  // wherever the sources are.
+  std::vector<std::string> function_includes;      // the headers' file names
+  std::vector<std::string> function_include_dirs;  // their directories, absolute
+  std::vector<std::string> function_files;         // every file reading them read (for --depfile)
   std::optional<CheckedProgram> checked;  // after check (and rewrite, when asked)
   Plan plan;
   std::string text;  // the requested output (ast, rules, dataflow or C++)

@@ -102,7 +102,8 @@ int run(const std::vector<std::string>& argv, const std::string& cwd = "") {
 std::vector<std::string> runtime_include_dirs() { return locate_runtime().include_dirs; }
 
 bool build_executable(const std::string& cpp_source, const std::vector<std::string>& user_sources,
-                      const std::string& output, std::string& error) {
+                      const std::vector<std::string>& user_include_dirs, const std::string& output,
+                      std::string& error) {
   RuntimeLocation rt = locate_runtime();
   if (!fs::exists(rt.library)) {
     error = "cannot find the MOSAIC runtime library (looked for " + rt.library + ")";
@@ -125,6 +126,7 @@ bool build_executable(const std::string& cpp_source, const std::vector<std::stri
   std::vector<std::string> compile = {cxx ? cxx : "c++", "-std=c++20", "-O2"};
   if (!cxx && on_path("ccache")) compile.insert(compile.begin(), "ccache");
   for (const auto& inc : rt.include_dirs) compile.push_back("-I" + inc);
+  for (const auto& inc : user_include_dirs) compile.push_back("-I" + inc);
   auto compile_one = [&](const std::string& src, const std::string& object, const std::string& cwd) {
     std::vector<std::string> cmd = compile;
     cmd.insert(cmd.end(), {"-c", src, "-o", object});

@@ -8,10 +8,12 @@
 namespace mozc {
 
 // Compiles `cpp_source`, and the user's C++ sources beside it, into the
-// executable `output`. On failure returns false with a message in `error`, and
-// leaves no output file behind.
+// executable `output`; `user_include_dirs` (-I, after the runtime's) hold the
+// --functions headers the code includes. On failure returns false with a
+// message in `error`, and leaves no output file behind.
 bool build_executable(const std::string& cpp_source, const std::vector<std::string>& user_sources,
-                      const std::string& output, std::string& error);
+                      const std::vector<std::string>& user_include_dirs, const std::string& output,
+                      std::string& error);
 
 // Where the runtime's public headers (and the stdlib's) are, for the C++
 // compiler and for reading --functions headers.

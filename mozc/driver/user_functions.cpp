@@ -1,6 +1,8 @@
 #include "driver/user_functions.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "driver/clang_plugin.hpp"
@@ -27,10 +29,37 @@ class HeaderLocations {
   std::map<std::string, std::optional<int32_t>> files_;
 };
 
+// Fills in how generated code includes the headers: by file name, with their
+// directories for -I. Two headers of one name could not both be included so.
+bool header_include_names(const Options& options, Compilation& c) {
+  std::map<std::string, std::pair<std::string, std::string>> by_name;  // file name -> (absolute, as given)
+  for (const auto& header : options.function_headers) {
+    std::filesystem::path path = std::filesystem::absolute(header).lexically_normal();
+    std::string name = path.filename().string();
+    if (name.find_first_of("\"\\\n") != std::string::npos) {  // #include "..." has no escapes
+      c.diags.error({}, "the functions header '" + header + "' has a file name #include cannot spell; rename it");
+      continue;
+    }
+    auto [seen, fresh] = by_name.emplace(name, std::make_pair(path.string(), header));
+    if (!fresh) {
+      if (seen->second.first != path.string())
+        c.diags.error({}, "the functions headers '" + seen->second.second + "' and '" + header +
+                              "' have the same file name; generated code includes headers by file name, so rename one");
+      continue;
+    }
+    c.function_includes.push_back(name);
+    std::string dir = path.parent_path().string();
+    if (std::find(c.function_include_dirs.begin(), c.function_include_dirs.end(), dir) == c.function_include_dirs.end())
+      c.function_include_dirs.push_back(dir);
+  }
+  return !c.diags.has_errors();
+}
+
 }  // namespace
 
 bool read_user_functions(const Options& options, Compilation& c) {
   if (options.function_headers.empty()) return true;
+  if (!header_include_names(options, c)) return false;
   std::string error;
   const ClangPluginApi* clang = load_clang_plugin(error);
   if (!clang) {
@@ -58,9 +87,16 @@ bool read_user_functions(const Options& options, Compilation& c) {
     }
     c.user_functions[f.name] = f.signature;
   }
-  for (const auto& header : options.function_headers)
-    c.function_includes.push_back(std::filesystem::absolute(header).lexically_normal().string());
   c.function_files = reading.files_read;
+  return !c.diags.has_errors();
+}
+
+bool check_function_sources(const Options& options, Compilation& c) {
+  for (const auto& source : options.cpp_sources) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(source, ec) || !std::ifstream(source))
+      c.diags.error({}, "cannot read the C++ source '" + source + "'");
+  }
   return !c.diags.has_errors();
 }
 

@@ -12,4 +12,9 @@ namespace mozc {
 // with a built-in. Does nothing (and needs no Clang) without --functions.
 bool read_user_functions(const Options& options, Compilation& c);
 
+// False, with an error for each, when a C++ source to be compiled into the
+// binary cannot be read: found before any work, not by the C++ compiler at
+// the end.
+bool check_function_sources(const Options& options, Compilation& c);
+
 }  // namespace mozc

@@ -76,18 +76,20 @@ class CppEmitter {
       w_.line("Key key() const { return Key{" + vals + "}; }");
     }
     w_.line("bool operator==(const " + T(p.name) + "&) const = default;");
-    std::string enc, dec, dump, assign = "v.size() == " + std::to_string(p.arity);
+    std::string enc, dec, dump, assign = "if (v.size() != " + std::to_string(p.arity) + ") return " +
+                                         std::to_string(p.arity) + "; ";
     for (size_t i = 0; i < p.arity; ++i) {
       enc += "put(w, " + field(i) + "); ";
       dec += (i ? " && " : "") + std::string("get(r, ") + field(i) + ")";
       dump += "dump_field(s, " + field(i) + "); ";
-      assign += " && convert(v[" + std::to_string(i) + "], " + field(i) + ")";
+      assign += "if (!convert(v[" + std::to_string(i) + "], " + field(i) + ")) return " + std::to_string(i) + "; ";
     }
     w_.line("void encode(Writer& w) const { " + enc + "}");
     w_.line("Packet pack() const { Writer w; w.bytes(kName); encode(w); return Packet{w.take()}; }");
     w_.line("bool decode(Reader& r) { return " + (dec.empty() ? "true" : dec) + "; }");
     w_.line("void dump(JsonSink& s) const { " + dump + "}");
-    w_.line("bool assign(const std::vector<Value>& v) { return " + assign + "; }");
+    // The first field of v that does not fit (v.size() when the count is wrong), or size_t(-1).
+    w_.line("size_t assign(const std::vector<Value>& v) { " + assign + "return size_t(-1); }");
     w_.close("};");
     auto it = plan_.indexes.find(p.name);
     if (it != plan_.indexes.end()) {
@@ -159,11 +161,15 @@ class CppEmitter {
   // Facts written in the program: each node keeps those located at itself.
   void start() {
     w_.open("void start() override {");
+    if (cp_.preds.count("localAddr")) {
+      w_.line("// localAddr: this node's IP address; the runtime's, not the rules'");
+      w_.line("enqueue_localAddr(" + T("localAddr") + "{rt_->local_addr()}, Op::Insert);");
+    }
     for (const Rule* r : plan_.facts) {
       const PredInfo& p = cp_.preds.at(r->head.pred);
       std::string vals;
       for (size_t i = 0; i < r->head.args.size(); ++i) vals += (i ? ", " : "") + exprs_.emit(*r->head.args[i]);
-      w_.line("// " + r->origin + ": " + one_line(r->source_text));
+      w_.line("// " + r->origin + ": " + comment_text(one_line(r->source_text)));
       w_.open("{");
       w_.line(T(p.name) + " t{" + vals + "};");
       if (r->head.at) w_.line("if (" + exprs_.emit(*r->head.at) + " == rt_->local_addr()) enqueue_" + cpp_ident(p.name) + "(std::move(t), Op::Insert);");
@@ -178,11 +184,17 @@ class CppEmitter {
     w_.open("std::string insert_fact(const std::string& pred, const std::vector<Value>& v) override {");
     for (const auto& [name, p] : cp_.preds) {
       if (p.generated) continue;
+      if (p.runtime_kept) {
+        w_.line("if (pred == " + cpp_string_literal(name) + ") return \"" + name +
+                " is this node's own IP address, kept by the runtime\";");
+        continue;
+      }
       std::string fields;
       for (size_t i = 0; i < p.arity; ++i) fields += (i ? ", " : "") + p.types[i].str();
       w_.open("if (pred == " + cpp_string_literal(name) + ") {");
       w_.line(T(name) + " t;");
-      w_.line("if (!t.assign(v)) return \"expected " + name + "(" + fields + ")\";");
+      w_.line("if (size_t bad = t.assign(v); bad != size_t(-1)) return mosaic::fact_mismatch(" +
+              cpp_string_literal(name + "(" + fields + ")") + ", v, bad);");
       w_.line("deliver_" + cpp_ident(name) + "(std::move(t), Op::Insert, " + (p.ndlog_located ? "&t.f0" : "nullptr") + ");");
       w_.line("return \"\";");
       w_.close("}");
@@ -205,6 +217,7 @@ class CppEmitter {
     w_.line("std::string pred;");
     w_.line("if (!r.bytes(pred)) return false;");
     for (const auto& [name, p] : cp_.preds) {
+      if (p.runtime_kept) continue;  // no other node can say what this node's address is
       w_.open("if (pred == " + cpp_string_literal(name) + ") {");
       w_.line(T(name) + " t;");
       w_.line("if (!t.decode(r) || !r.at_end()) return false;");
@@ -292,6 +305,8 @@ class CppEmitter {
     for (const auto& a : plan_.aggregates) {
       w_.line("std::unordered_map<" + group_tuple_type(a) + ", " + cpp_type(agg_type(*a.rule)) + ", Hash> " +
               "agg_" + a.id + "_last_;");
+      if (a.incremental) w_.line("std::unordered_map<" + group_tuple_type(a) + ", " + running_acc_type(a) + ", Hash> " +
+                                 "agg_" + a.id + "_state_;");
     }
   }
 
@@ -299,6 +314,7 @@ class CppEmitter {
   // ov.send(x, packet), for each overlay this program defines (has ov.send).
   // The address is runtime-typed, so x is converted to the type ov.send expects.
   void overlay_demux() {
+    local_addrs();
     w_.line("");
     w_.open("void to_overlay(const Addr& dest, Packet&& packet, Op op) {");
     w_.open("if (op != Op::Insert) {");
@@ -312,15 +328,48 @@ class CppEmitter {
       any = true;
       w_.open("if (dest.overlay_name() == " + cpp_string_literal(ov) + ") {");
       w_.line(T(name) + " s;");
-      w_.open("if (convert(dest.inner(), s.f0)) {");
+      w_.open("if (!convert(dest.inner(), s.f0)) {");
+      w_.line("rt_->dropped(Drop::Unroutable, dest.to_string() + \" is no node of overlay " + ov + ", whose nodes are " +
+              p.types[0].str() + "\");");
+      w_.line("return;");
+      w_.close("}");
       w_.line("s.f1 = std::move(packet);");
       w_.line("enqueue_" + cpp_ident(name) + "(std::move(s), Op::Insert);");
       w_.line("return;");
       w_.close("}");
-      w_.close("}");
     }
     if (!any) w_.line("(void)packet;");
     w_.line("rt_->dropped(Drop::Unroutable, \"no overlay of this program routes \" + dest.to_string());");
+    w_.close("}");
+  }
+
+  // Multi-homing: this node is its IP address and, for each overlay with an
+  // ov.localAddr table, every ov::X it holds. Without such tables the test
+  // stays the plain comparison.
+  std::vector<std::string> overlay_local_addr_tables() const {
+    std::vector<std::string> out;
+    for (const auto& [name, p] : cp_.preds)
+      if (!local_addr_overlay(name).empty() && p.materialized && p.arity == 1) out.push_back(name);
+    return out;
+  }
+  std::string is_local(const std::string& addr) const {
+    return overlay_local_addr_tables().empty() ? addr + " == rt_->local_addr()" : "is_local(" + addr + ")";
+  }
+  void local_addrs() {
+    auto tables = overlay_local_addr_tables();
+    if (tables.empty()) return;
+    w_.line("");
+    w_.line("// This node's addresses: its IP address, and ov::X for each row X of ov.localAddr.");
+    w_.open("bool is_local(const Addr& a) const {");
+    w_.line("if (a == rt_->local_addr()) return true;");
+    w_.line("if (!a.is_overlay()) return false;");
+    for (const auto& name : tables) {
+      w_.open("if (a.overlay_name() == " + cpp_string_literal(local_addr_overlay(name)) + ") {");
+      w_.line(T(name) + " t;");
+      w_.line("return convert(a.inner(), t.f0) && " + table(name) + ".find(t.key()) != nullptr;");
+      w_.close("}");
+    }
+    w_.line("return false;");
     w_.close("}");
   }
 
@@ -344,14 +393,14 @@ class CppEmitter {
       // The CView local event shortcut: handled now, not queued (bounded
       // nesting, so a long local chain still goes through the queue).
       std::string now = p.materialized ? "insert_" + id + "(t)" : "on_" + id + "(t)";
-      w_.open("if ((!dest || *dest == rt_->local_addr()) && op == Op::Insert && shortcut_depth_ < 32) {");
+      w_.open("if ((!dest || " + is_local("*dest") + ") && op == Op::Insert && shortcut_depth_ < 32) {");
       w_.line("++shortcut_depth_;");
       w_.line(now + ";");
       w_.line("--shortcut_depth_;");
       w_.line("return;");
       w_.close("}");
     }
-    w_.line("if (!dest || *dest == rt_->local_addr()) enqueue_" + id + "(std::move(t), op);");
+    w_.line("if (!dest || " + is_local("*dest") + ") enqueue_" + id + "(std::move(t), op);");
     w_.line("else if (dest->is_overlay()) to_overlay(*dest, t.pack(), op);");
     w_.line("else send_" + id + "(*dest, t, op);");
     w_.close("}");
@@ -360,7 +409,7 @@ class CppEmitter {
       if (!s.trigger || s.trigger->pred != p.name || s.timer >= 0) continue;
       if (s.mode == StrandMode::Retract) on_remove.push_back(&s);
       else on_insert.push_back(&s);
-      if (s.mode == StrandMode::AggregateGroups) on_remove.push_back(&s);
+      if (s.mode == StrandMode::AggregateGroups || s.mode == StrandMode::AggregateDelta) on_remove.push_back(&s);
     }
     // A delete applied at once goes last, so every other strand of the same
     // tuple still sees the row it removes.
@@ -387,7 +436,7 @@ class CppEmitter {
     w_.line("for (const auto& old : removed) removed_" + id + "(old);");
     w_.line("using Outcome = decltype(" + table(p.name) + ")::Outcome;");
     w_.line("if (outcome == Outcome::Refreshed || outcome == Outcome::Rejected) return;");
-    for (const Strand* s : on_insert) w_.line("strand_" + s->id + "(t);");
+    for (const Strand* s : on_insert) w_.line("strand_" + s->id + "(t" + sign_arg(*s, "1") + ");");
     w_.close("}");
     w_.line("// A delete removes the stored row only if it still equals the deleted tuple.");
     w_.open("void delete_" + id + "(const " + t + "& t) {");
@@ -399,7 +448,8 @@ class CppEmitter {
     w_.close("}");
     w_.line("// Deletion, expiry, eviction and replacement all end here.");
     w_.open("void removed_" + id + "(const " + t + "& t) {");
-    for (const Strand* s : on_remove) w_.line("strand_" + s->id + "(t);");
+    for (const Strand* s : on_remove)
+      w_.line("strand_" + s->id + "(t" + sign_arg(*s, s->mode == StrandMode::Retract ? "1" : "-1") + ");");
     if (on_remove.empty()) w_.line("(void)t;");
     w_.close("}");
   }
@@ -438,8 +488,9 @@ class CppEmitter {
       if (st.expr) collect_vars(*st.expr, needed_);
     }
     const Rule& r = *s.rule;
-    if (s.mode == StrandMode::AggregateGroups) {
+    if (s.mode == StrandMode::AggregateGroups || s.mode == StrandMode::AggregateDelta) {
       for (const auto& v : aggregate_of(r)->group_vars) needed_.insert(v);
+      if (s.mode == StrandMode::AggregateDelta) collect_vars(*head_aggregate(r), needed_);
       return;
     }
     if (r.head.at) collect_vars(*r.head.at, needed_);
@@ -451,8 +502,8 @@ class CppEmitter {
     w_.line("");
     w_.line("// rule " + r.name + " @ " + r.origin + (r.derived_from.empty() ? "" : " (rewritten from rule " + r.derived_from + ")"));
     std::istringstream src(r.source_text);
-    for (std::string line; std::getline(src, line);) w_.line("//   " + line);
-    if (!r.derived_from.empty()) w_.line("// as: " + rule_str(r));
+    for (std::string line; std::getline(src, line);) w_.line("//   " + comment_text(line));
+    if (!r.derived_from.empty()) w_.line("// as: " + comment_text(rule_str(r)));
   }
 
   static const char* mode_name(StrandMode m) {
@@ -461,6 +512,7 @@ class CppEmitter {
       case StrandMode::Retract: return "retract shipped copies";
       case StrandMode::AggregateEvent: return "aggregate over one firing";
       case StrandMode::AggregateGroups: return "recompute touched groups";
+      case StrandMode::AggregateDelta: return "update the row's group";
     }
     return "";
   }
@@ -471,6 +523,8 @@ class CppEmitter {
     rule_comment(r);
     w_.line("// strand " + s.id + ": triggered by " + s.trigger->pred + ", " + mode_name(s.mode));
     if (s.timer >= 0) w_.open("void strand_" + s.id + "(int64_t trigger_event) {");
+    else if (s.mode == StrandMode::AggregateDelta)
+      w_.open("void strand_" + s.id + "(const " + T(s.trigger->pred) + "& d, int sign) {");  // +1: row added, -1: gone
     else w_.open("void strand_" + s.id + "(const " + T(s.trigger->pred) + "& d) {");
     if (s.timer >= 0 && !s.trigger_binds.empty() && needed(s.trigger_binds[0].var))
       w_.line("const int64_t " + cpp_var(s.trigger_binds[0].var) + " = trigger_event;");
@@ -512,6 +566,12 @@ class CppEmitter {
       w_.line("std::sort(groups.begin(), groups.end());");
       w_.line("groups.erase(std::unique(groups.begin(), groups.end()), groups.end());");
       w_.line("for (const auto& g : groups) std::apply([this](const auto&... k) { agg_" + ap->id + "(k...); }, g);");
+    } else if (s.mode == StrandMode::AggregateDelta) {
+      const AggregatePlan* ap = aggregate_of(r);
+      int depth = steps(s.steps);
+      w_.line("agg_" + ap->id + "(" + group_values(*ap) + (ap->group_vars.empty() ? "" : ", ") + agg_arg(*agg) +
+              ", sign);");
+      close_steps(depth);
     } else if (s.mode == StrandMode::AggregateEvent) {
       std::string key_t = event_group_type(r), val_t = cpp_type(agg_type(r));
       w_.line("std::map<" + key_t + ", Acc<" + cpp_type(agg_arg_type(r, *agg)) + ">> results;");
@@ -671,18 +731,42 @@ class CppEmitter {
     return out;
   }
 
-  // Recomputes one group of a table aggregate from the current tables; emits
-  // the new value when it changed, and deletes the old one when the group emptied.
+  std::string running_acc_type(const AggregatePlan& a) const {
+    const Expr& agg = *head_aggregate(*a.rule);
+    bool ordered = agg.text == "min" || agg.text == "max";
+    return "RunningAcc<" + cpp_type(agg_arg_type(*a.rule, agg)) + ", " + (ordered ? "true" : "false") + ">";
+  }
+  // The sign argument of a strand that keeps an aggregate up to date row by row.
+  static std::string sign_arg(const Strand& s, const std::string& sign) {
+    return s.mode == StrandMode::AggregateDelta ? ", " + sign : "";
+  }
+
+  // A table aggregate's function for one group: recomputes it from the
+  // current tables, or (incremental) adds or takes back one row's value. Then
+  // emits the new value when it changed, and deletes the old one when the
+  // group emptied.
   void aggregate(const AggregatePlan& a) {
     const Rule& r = *a.rule;
     const Expr& agg = *head_aggregate(r);
+    std::string arg_t = cpp_type(agg_arg_type(r, agg));
     w_.line("");
-    w_.line("// aggregate of rule " + r.name + " @ " + r.origin + ": recompute one group");
+    w_.line("// aggregate of rule " + r.name + " @ " + r.origin + ": " +
+            (a.incremental ? "update one group by one row" : "recompute one group"));
     std::string params;
     for (const auto& v : a.group_vars)
       params += (params.empty() ? "" : ", ") + std::string("const ") + cpp_type(r.var_types.at(v)) + "& " + cpp_var(v);
+    if (a.incremental) {
+      w_.open("void agg_" + a.id + "(" + params + (params.empty() ? "" : ", ") + "const " + arg_t + "& x, int sign) {");
+      w_.line("const " + group_tuple_type(a) + " group{" + group_values(a) + "};");
+      w_.line("auto& acc = agg_" + a.id + "_state_[group];");
+      w_.line("if (sign > 0) acc.add(x); else acc.remove(x);");
+      w_.line("const bool gone = acc.empty();  // (acc is not read again when gone)");
+      w_.line("if (gone) agg_" + a.id + "_state_.erase(group);");
+      publish_group(a, "gone", "acc");
+      return;
+    }
     w_.open("void agg_" + a.id + "(" + params + ") {");
-    w_.line("Acc<" + cpp_type(agg_arg_type(r, agg)) + "> acc;");
+    w_.line("Acc<" + arg_t + "> acc;");
     needed_.clear();
     collect_vars(agg, needed_);
     for (const auto& st : a.steps) {
@@ -695,15 +779,23 @@ class CppEmitter {
     w_.line("acc.add(" + agg_arg(agg) + ");");
     close_steps(depth);
     w_.line("const " + group_tuple_type(a) + " group{" + group_values(a) + "};");
+    publish_group(a, "acc.empty()", "acc");
+  }
+
+  // The end of a group's aggregate function: `empty` says the group has no
+  // rows left, `acc` holds its value otherwise. Closes the function.
+  void publish_group(const AggregatePlan& a, const std::string& empty, const std::string& acc) {
+    const Rule& r = *a.rule;
+    const Expr& agg = *head_aggregate(r);
     w_.line("auto last = agg_" + a.id + "_last_.find(group);");
     std::string vals_new, vals_old;
     for (size_t i = 0; i < r.head.args.size(); ++i) {
       const Expr& f = *r.head.args[i];
       std::string v = f.kind == ExprKind::Aggregate ? "@" : exprs_.emit(f);
-      vals_new += (i ? ", " : "") + (v == "@" ? "acc." + agg.text + "()" : v);
+      vals_new += (i ? ", " : "") + (v == "@" ? acc + "." + agg.text + "()" : v);
       vals_old += (i ? ", " : "") + (v == "@" ? std::string("last->second") : v);
     }
-    w_.open("if (acc.empty()) {");
+    w_.open("if (" + empty + ") {");
     w_.line("if (last == agg_" + a.id + "_last_.end()) return;");
     if (cp_.preds.at(r.head.pred).materialized) {
       w_.line(T(r.head.pred) + " h{" + vals_old + "};");
@@ -714,7 +806,7 @@ class CppEmitter {
     }
     w_.line("return;");
     w_.close("}");
-    w_.line("const auto value = acc." + agg.text + "();");
+    w_.line("const auto value = " + acc + "." + agg.text + "();");
     w_.line("if (last != agg_" + a.id + "_last_.end() && last->second == value) return;");
     w_.line("agg_" + a.id + "_last_[group] = value;");
     w_.line(T(r.head.pred) + " h{" + vals_new + "};");
@@ -726,6 +818,21 @@ class CppEmitter {
     std::string out;
     for (char c : s) out += (c == '\n' || c == '\r') ? ' ' : c;
     return out;
+  }
+
+  // Mozlog text quoted on one line of a // comment. Backslash-newline splices
+  // lines before comments are recognized, so a line ending in a backslash
+  // (blanks after it count too: GCC splices them, clang-format drops them)
+  // would comment out the code below; so would ??/ where trigraphs are on
+  // (GCC warns with -Wall). Such a line gets a visible end. Only // comments
+  // quote source, so */ needs nothing.
+  static std::string comment_text(std::string text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    auto ends_with = [&](std::string_view end) {
+      return text.size() >= end.size() && text.compare(text.size() - end.size(), end.size(), end) == 0;
+    };
+    if (ends_with("\\") || ends_with("?\?/")) text += " (line ends here)";
+    return text;
   }
 
   const CheckedProgram& cp_;

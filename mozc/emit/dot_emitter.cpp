@@ -55,6 +55,7 @@ const char* mode_text(StrandMode m) {
     case StrandMode::Retract: return ", retract shipped copies";
     case StrandMode::AggregateEvent: return ", aggregate per firing";
     case StrandMode::AggregateGroups: return ", recompute touched groups";
+    case StrandMode::AggregateDelta: return ", update the row's group";
   }
   return "";
 }

@@ -71,7 +71,7 @@ std::string table_source(const std::string& header_label, const mozc::HeaderRead
     std::string params;
     for (size_t i = 0; i < f.signature.params.size(); ++i) params += (i ? ", " : "") + term_code(f.signature.params[i]);
     o << "  table[" << quoted(f.name) << "] = Signature{{" << params << "}, " << term_code(f.signature.result) << ", "
-      << quoted(f.signature.text) << ", \"\"};\n";
+      << quoted(f.signature.text) << ", \"\", " << (f.signature.impure ? "true" : "false") << "};\n";
   }
   o << "  return table;\n}\n\n}  // namespace mozc\n";
   return o.str();

@@ -6,6 +6,7 @@
 #include <set>
 
 #include <clang/AST/ASTConsumer.h>
+#include <clang/AST/Attr.h>
 #include <clang/AST/DeclTemplate.h>
 #include <clang/Basic/FileManager.h>
 #include <clang/Frontend/CompilerInstance.h>
@@ -147,8 +148,18 @@ class FunctionFinder {
     auto [seen, fresh] = first_decl_.emplace(name, canonical);
     if (!fresh) {
       if (seen->second == canonical) return;  // a redeclaration, e.g. the definition after a declaration
-      error(fn.getLocation(), "'" + name + "' is overloaded; a Mozlog function has exactly one signature");
-      note(seen->second->getLocation(), "'" + name + "' is first declared here");
+      // Mozlog calls a function by its name alone, so a second f_x is a clash
+      // wherever it is declared; the qualified names say which two collide.
+      std::string first = "::" + llvm::cast<clang::NamedDecl>(seen->second)->getQualifiedNameAsString();
+      std::string second = "::" + fn.getQualifiedNameAsString();
+      if (first == second) {
+        error(fn.getLocation(), "'" + name + "' is overloaded; a Mozlog function has exactly one signature");
+        note(seen->second->getLocation(), "'" + name + "' is first declared here");
+      } else {
+        error(fn.getLocation(), "'" + second + "' and '" + first + "' are both '" + name +
+                                    "' in Mozlog, which calls functions by their name alone; rename one");
+        note(seen->second->getLocation(), "'" + first + "' is declared here");
+      }
       return;
     }
     size_t errors_before = out_.messages.size();
@@ -194,11 +205,28 @@ class FunctionFinder {
         error(tmpl->getTemplateParameters()->getParam(i)->getLocation(),
               "template parameter '" + var_names[i] + "' of '" + name +
                   "' appears in no parameter, so C++ cannot deduce it at a call");
+    f.signature.impure = is_marked_impure(fn, name);
     if (out_.messages.size() != errors_before) return;
 
     f.signature.text = signature_text(f.signature.params, f.signature.result, var_names);
     if (request_.rule == FunctionRule::UserHeaders) f.signature.cpp_name = "::" + fn.getQualifiedNameAsString();
     out_.functions.push_back(std::move(f));
+  }
+
+  // MOSAIC_IMPURE (mosaic/impure.hpp) is [[clang::annotate("mosaic::impure")]].
+  // Clang copies attributes onto later redeclarations, so the most recent one
+  // has every mark the header gives. A misspelt mosaic:: mark is an error, not
+  // a silently pure function.
+  bool is_marked_impure(const clang::FunctionDecl& fn, const std::string& name) {
+    bool impure = false;
+    for (const auto* mark : fn.getMostRecentDecl()->specific_attrs<clang::AnnotateAttr>()) {
+      llvm::StringRef text = mark->getAnnotation();
+      if (text == "mosaic::impure") impure = true;
+      else if (text.startswith("mosaic::"))
+        error(mark->getLocation(), "unknown annotation '" + text.str() + "' on '" + name +
+                                       "'; the one MOSAIC knows is mosaic::impure (MOSAIC_IMPURE)");
+    }
+    return impure;
   }
 
   static void collect_vars(const TypeTerm& t, std::set<int>& out) {

@@ -35,6 +35,7 @@ class Parser {
       return;
     }
     program_.files.push_back(path);
+    sources_.set_included_from(*file, included_from);
     // Parse the file with its own token stream, then resume the includer's.
     std::vector<Token> saved_toks = std::move(toks_);
     size_t saved_pos = pos_;
@@ -137,11 +138,11 @@ class Parser {
     m.pred = name.text;
     m.pred_loc = name.loc;
     expect(Tok::Comma, "','");
-    if (accept_infinity()) m.lifetime = -1;
-    else m.lifetime = number("a lifetime in seconds or 'infinity'", /*integral=*/false);
+    m.lifetime = positive_or_infinity("the lifetime of '" + m.pred + "'", "a lifetime in seconds or 'infinity'",
+                                      /*integral=*/false);
     expect(Tok::Comma, "','");
-    if (accept_infinity()) m.max_size = -1;
-    else m.max_size = static_cast<int64_t>(number("a maximum size or 'infinity'", /*integral=*/true));
+    m.max_size = static_cast<int64_t>(
+        positive_or_infinity("the maximum size of '" + m.pred + "'", "a maximum size or 'infinity'", /*integral=*/true));
     expect(Tok::Comma, "','");
     m.keys_loc = peek().loc;
     if (!at_word("keys")) fail("keys(...)");
@@ -186,6 +187,17 @@ class Parser {
   }
 
   // A numeric literal or a #define'd constant holding one.
+  // A lifetime or a size: 'infinity' (returned as -1, the AST's infinity) or
+  // a positive number; zero and negative numbers are errors here, where the
+  // number is, so that -1 can only mean infinity later.
+  double positive_or_infinity(const std::string& subject, const std::string& what, bool integral) {
+    if (accept_infinity()) return -1;
+    Loc loc = peek().loc;
+    double v = number(what, integral);
+    if (v <= 0) diags_.error(loc, subject + " must be positive or infinity");
+    return v;
+  }
+
   double number(const std::string& what, bool integral) {
     Loc loc = peek().loc;
     ExprPtr e = unary();
@@ -337,7 +349,7 @@ class Parser {
       r.is_delete = true;
     }
     if (!at(Tok::Ident)) fail("a rule, fact or declaration");
-    r.head = atom();
+    r.head = atom(true);
     if (accept(Tok::If)) {
       do {
         r.body.push_back(body_term());
@@ -352,7 +364,7 @@ class Parser {
     program_.rules.push_back(std::move(r));
   }
 
-  Atom atom() {
+  Atom atom(bool head) {
     Atom a;
     const Token& name = expect(Tok::Ident, "a predicate name");
     a.loc = name.loc;
@@ -365,11 +377,31 @@ class Parser {
         a.ndlog_located = true;
       }
       do {
-        a.args.push_back(at(Tok::Amp) ? result() : expr());
+        a.args.push_back(at(Tok::Amp) ? result() : head ? head_field() : expr());
       } while (accept(Tok::Comma));
     }
     expect(Tok::RParen, "',' or ')' in the argument list");
     return a;
+  }
+
+  // A field of a rule head: an expression, or a tuple value p(...) -- a p tuple
+  // carried as a value, such as the packet of an overlay's send, written as
+  // --emit=rules prints a desugared p@ov::x(...). Its fields may be tuple values too.
+  ExprPtr head_field() {
+    if (!(at(Tok::Ident) && peek(1).kind == Tok::LParen && peek().text.rfind("f_", 0) != 0 &&
+          !constants_.count(peek().text)))
+      return expr();
+    Nest guard(*this);
+    const Token& name = advance();
+    auto e = Expr::make(ExprKind::TupleCons, name.loc, name.text);
+    advance();  // '('
+    if (!at(Tok::RParen)) {
+      do {
+        e->args.push_back(head_field());
+      } while (accept(Tok::Comma));
+    }
+    expect(Tok::RParen, "',' or ')' in the tuple value");
+    return e;
   }
 
   // &R or &_: a result of a view call.
@@ -383,6 +415,11 @@ class Parser {
   BodyTerm body_term() {
     BodyTerm t;
     t.loc = peek().loc;
+    if (at_word("notin") && peek(1).kind == Tok::Ident) {
+      diags_.error(t.loc, "negation ('notin', P2's form) is not supported; keep the complement in a table of its own, "
+                          "or delete the row a rule must not see");
+      throw Bail{};
+    }
     if (at(Tok::Var) && peek(1).kind == Tok::Assign) {
       t.kind = BodyTerm::Kind::Assign;
       t.var = advance().text;
@@ -393,7 +430,7 @@ class Parser {
     if (at(Tok::Ident) && (peek(1).kind == Tok::LParen || peek(1).kind == Tok::At) &&
         peek().text.rfind("f_", 0) != 0 && !constants_.count(peek().text)) {
       t.kind = BodyTerm::Kind::Atom;
-      t.atom = atom();
+      t.atom = atom(false);
       return t;
     }
     t.kind = BodyTerm::Kind::Cond;
@@ -541,7 +578,8 @@ class Parser {
     if (at(Tok::LParen)) {
       if (t.text.rfind("f_", 0) != 0) {
         diags_.error(t.loc, "predicate '" + t.text +
-                                "' cannot be used inside an expression (functions are named f_...)");
+                                "' cannot be used inside an expression (functions are named f_...; a tuple value " + t.text +
+                                "(...) can only be a field of a rule head)");
         throw Bail{};
       }
       advance();

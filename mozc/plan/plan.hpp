@@ -43,6 +43,7 @@ enum class StrandMode {
   Retract,          // delete the head's shipped copy: its source row went away
   AggregateEvent,   // aggregate the results of this one firing per group, then emit
   AggregateGroups,  // collect the groups this change touches, then recompute them
+  AggregateDelta,   // one-table aggregate: add the row's value to its group, or take it back
 };
 
 struct Strand {
@@ -64,6 +65,10 @@ struct AggregatePlan {
   int agg_field = -1;
   std::vector<std::string> group_vars;  // head variables forming the group, in head order
   std::vector<Step> steps;              // joins of the whole body with the group bound
+  // Kept up to date row by row (StrandMode::AggregateDelta) rather than
+  // recomputed: the body reads one table and calls nothing impure, so each
+  // row's contribution can be taken back exactly when the row goes.
+  bool incremental = false;
 };
 
 struct TimerPlan {

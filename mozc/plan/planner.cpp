@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "check/builtins.hpp"
 #include "plan/plan.hpp"
 
 namespace mozc {
@@ -16,10 +17,13 @@ void vars_of(const Expr& e, std::vector<std::string>& out) {
   for (const auto& a : e.args) vars_of(*a, out);
 }
 
-// Calls whose value differs from one call to the next.
+// Calls whose value differs from one call to the next: their declarations say
+// so (MOSAIC_IMPURE, read with the signature).
 bool is_impure(const Expr& e) {
-  static const std::set<std::string> impure = {"f_now", "f_rand", "f_drand", "f_randID", "f_coinFlip"};
-  if (e.kind == ExprKind::Call && impure.count(e.text)) return true;
+  if (e.kind == ExprKind::Call) {
+    const Signature* sig = find_function(e.text);
+    if (sig && sig->impure) return true;
+  }
   for (const auto& a : e.args)
     if (is_impure(*a)) return true;
   return false;
@@ -52,14 +56,24 @@ class Planner {
     for (const auto& t : r.body)
       if (t.kind == BodyTerm::Kind::Atom && is_event(t.atom)) event = &t.atom;
 
-    if (agg && !event) aggregate_plan(r, *agg);
+    size_t atoms = 0;
+    bool impure = false;
+    for (const auto& t : r.body) {
+      atoms += t.kind == BodyTerm::Kind::Atom;
+      if (t.kind != BodyTerm::Kind::Atom) impure |= is_impure(*t.expr);
+    }
+    bool incremental = agg && !event && atoms == 1 && !impure;
+    if (agg && !event) aggregate_plan(r, *agg, incremental);
     std::vector<const Atom*> triggers;
     if (event) triggers.push_back(event);
     else
       for (const auto& t : r.body)
         if (t.kind == BodyTerm::Kind::Atom) triggers.push_back(&t.atom);
 
-    StrandMode mode = !agg ? StrandMode::Derive : event ? StrandMode::AggregateEvent : StrandMode::AggregateGroups;
+    StrandMode mode = !agg       ? StrandMode::Derive
+                      : event      ? StrandMode::AggregateEvent
+                      : incremental ? StrandMode::AggregateDelta
+                                    : StrandMode::AggregateGroups;
     int n = 0;
     for (const Atom* trig : triggers) {
       plan_.strands.push_back(strand(r, trig, mode, ++n));
@@ -105,10 +119,11 @@ class Planner {
     return s;
   }
 
-  void aggregate_plan(const Rule& r, const Expr& agg) {
+  void aggregate_plan(const Rule& r, const Expr& agg, bool incremental) {
     AggregatePlan a;
     a.rule = &r;
     a.id = r.name;
+    a.incremental = incremental;
     std::set<std::string> bound;
     for (size_t i = 0; i < r.head.args.size(); ++i) {
       const Expr& f = *r.head.args[i];
@@ -118,7 +133,7 @@ class Planner {
     std::vector<const Atom*> atoms;
     for (const auto& t : r.body)
       if (t.kind == BodyTerm::Kind::Atom) atoms.push_back(&t.atom);
-    a.steps = join_steps(r, atoms, bound);
+    if (!incremental) a.steps = join_steps(r, atoms, bound);  // (its lookups may need an index)
     plan_.aggregates.push_back(std::move(a));
   }
 

@@ -11,7 +11,7 @@
 
 namespace mozc {
 
-inline constexpr int kClangPluginAbi = 1;  // bump when this struct or the types it uses change
+inline constexpr int kClangPluginAbi = 2;  // bump when this struct or the types it uses change
 
 struct ClangPluginApi {
   int abi;

@@ -25,7 +25,9 @@ std::string read_facts_file(const std::string& path, std::vector<Fact>& facts) {
 std::string insert_facts(const std::string& path, const std::vector<Fact>& facts, Program& program) {
   for (const Fact& fact : facts) {
     std::string problem = program.insert_fact(fact.predicate, fact.args);
-    if (!problem.empty()) return path + ":" + std::to_string(fact.where.line) + ": error: " + problem;
+    if (!problem.empty())
+      return path + ":" + std::to_string(fact.where.line) + ":" + std::to_string(fact.where.column) + ": error: " +
+             problem;
   }
   return "";
 }

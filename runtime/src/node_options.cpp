@@ -1,5 +1,9 @@
 #include "node_options.hpp"
 
+#include <netdb.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -27,6 +31,33 @@ std::optional<uint64_t> parse_unsigned(std::string_view text) {
   return v;
 }
 
+// HOST:PORT with HOST an IPv4 literal, localhost, or a name resolved to its
+// first IPv4 address (a node is known by an address, so the name is resolved
+// once, here).
+std::optional<Addr> parse_host_port(std::string_view text, std::string& error) {
+  if (auto addr = Addr::parse(text)) return addr;
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    error = "expects HOST:PORT (a.b.c.d:port, localhost:port or hostname:port)";
+    return std::nullopt;
+  }
+  std::string host(text.substr(0, colon));
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* found = nullptr;
+  if (int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0 || !found) {
+    error = "cannot resolve host '" + host + "' to an IPv4 address (" + gai_strerror(rc) + ")";
+    return std::nullopt;
+  }
+  char ip[INET_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr, ip, sizeof ip);
+  freeaddrinfo(found);
+  auto addr = Addr::parse(std::string(ip) + std::string(text.substr(colon)));
+  if (!addr) error = "expects HOST:PORT with a port from 1 to 65535";
+  return addr;
+}
+
 // Stores an option's value; returns "" or what is wrong with the value.
 using Setter = std::function<std::string(NodeOptions&, std::string_view)>;
 
@@ -34,8 +65,9 @@ const std::map<std::string_view, Setter>& options_with_values() {
   static const std::map<std::string_view, Setter> table = {
       {"--addr",
        [](NodeOptions& o, std::string_view v) -> std::string {
-         auto addr = Addr::parse(v);
-         if (!addr) return "expects IP:PORT (a.b.c.d:port or localhost:port)";
+         std::string error;
+         auto addr = parse_host_port(v, error);
+         if (!addr) return error;
          o.addr = *addr;
          return "";
        }},
@@ -142,7 +174,8 @@ std::string node_usage(std::string_view program) {
          "\n"
          "Runs one node of a compiled Mozlog program.\n"
          "\n"
-         "  --addr HOST:PORT      UDP address to listen on and to be known by (required)\n"
+         "  --addr HOST:PORT      UDP address to listen on and to be known by (required);\n"
+         "                        HOST: an IPv4 address, localhost, or a name (resolved once)\n"
          "  --facts FILE          ground facts to insert at startup, in Mozlog syntax\n"
          "  --run-for SECONDS     stop after this long (default: run until SIGINT/SIGTERM)\n"
          "  --dump FILE.json      write every materialized table here on stop and on SIGUSR1\n"

@@ -1,5 +1,10 @@
 #include "reliable_channel.hpp"
 
+#include <cstdio>
+#include <string>
+
+#include "mosaic/program.hpp"  // log
+
 namespace mosaic {
 
 void ReliableChannel::send_reliable(const Addr& dest, std::string_view payload, double now,
@@ -24,6 +29,7 @@ void ReliableChannel::on_ack(const Addr& from, const Frame& ack, double now, con
   if (!retransmit_.acknowledge(from, ack.seq)) return;
   Peer& peer = peers_[from];
   --peer.in_flight;
+  peer.loss_reported = false;
   release_waiting(from, peer, now, transmit);
 }
 
@@ -31,6 +37,14 @@ void ReliableChannel::poll(double now, const Transmit& transmit) {
   retransmit_.poll(now, transmit, [&](const Addr& dest) {
     Peer& peer = peers_[dest];
     --peer.in_flight;
+    // Once per outage of a peer, not once per message lost to it.
+    if (!peer.loss_reported) {
+      peer.loss_reported = true;
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%g", retransmit_.retry_for());
+      log(LogLevel::Warn, "gave up delivering to " + dest.to_string() + ": no acknowledgement for " + seconds +
+                              " s (" + std::to_string(peer.waiting.size()) + " queued messages dropped too)");
+    }
     gave_up_waiting_ += peer.waiting.size();
     waiting_ -= peer.waiting.size();
     peer.waiting.clear();

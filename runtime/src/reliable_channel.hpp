@@ -70,6 +70,7 @@ class ReliableChannel {
     uint64_t last_seq = 0;
     size_t in_flight = 0;
     std::deque<std::pair<uint64_t, std::string>> waiting;  // (seq, frame), in seq order
+    bool loss_reported = false;  // a give-up was logged, and no ack has come since
   };
   void launch(const Addr& dest, Peer& peer, std::string frame, uint64_t seq, double now, const Transmit& transmit);
   void release_waiting(const Addr& dest, Peer& peer, double now, const Transmit& transmit);

@@ -41,6 +41,7 @@ class RetransmitQueue {
   size_t outstanding() const { return pending_.size(); }
   uint64_t retransmits() const { return retransmits_; }
   uint64_t gave_up() const { return gave_up_; }
+  double retry_for() const { return policy_.retry_for; }
   std::optional<double> next_due() const;
 
  private:

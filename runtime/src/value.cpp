@@ -116,4 +116,18 @@ bool convert(const Value& in, Packet& out) {
   return true;
 }
 
+std::string fact_mismatch(std::string_view signature, const std::vector<Value>& values, size_t bad) {
+  std::string expected = "expected " + std::string(signature);
+  if (bad >= values.size()) return std::to_string(values.size()) + (values.size() == 1 ? " value" : " values") +
+                                   " given; " + expected;
+  // The field's type, read off the signature: the bad-th of its comma-separated
+  // types (types like list<int> hold no commas of their own).
+  std::string_view types = signature.substr(signature.find('(') + 1);
+  types.remove_suffix(1);
+  for (size_t i = 0; i < bad; ++i) types.remove_prefix(types.find(", ") + 2);
+  std::string_view type = types.substr(0, types.find(", "));
+  return "field " + std::to_string(bad + 1) + " must be " + std::string(type) + ", not " + values[bad].to_literal() +
+         "; " + expected;
+}
+
 }  // namespace mosaic

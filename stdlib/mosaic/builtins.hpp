@@ -1,6 +1,7 @@
 // Built-in functions of Mozlog, as ordinary C++ declarations.
-// Generated code calls them directly; mozc's table of built-in signatures
-// (mozc/check/builtins.cpp) mirrors this header.
+// Generated code calls them directly. mozc's table of built-in signatures is
+// generated from this header when mozc is built (mozc_builtins_gen, see
+// mozc/ffi/builtins_generator.cpp): declaring an f_ function here adds it.
 #pragma once
 
 #include <algorithm>
@@ -11,16 +12,17 @@
 
 #include "mosaic/addr.hpp"
 #include "mosaic/id.hpp"
+#include "mosaic/impure.hpp"
 #include "mosaic/literal.hpp"
 
 namespace mosaic::builtins {
 
-// Time and randomness.
-double f_now();      // wall-clock seconds since the epoch
-int64_t f_rand();    // uniform non-negative 63-bit integer
-double f_drand();    // uniform in [0, 1)
-Id f_randID();       // uniform 160-bit id
-bool f_coinFlip(double p);  // true with probability p
+// Time and randomness: impure, each call has its own value.
+MOSAIC_IMPURE double f_now();      // wall-clock seconds since the epoch
+MOSAIC_IMPURE int64_t f_rand();    // uniform non-negative 63-bit integer
+MOSAIC_IMPURE double f_drand();    // uniform in [0, 1)
+MOSAIC_IMPURE Id f_randID();       // uniform 160-bit id
+MOSAIC_IMPURE bool f_coinFlip(double p);  // true with probability p
 
 // Hashing: SHA-1 of the value's text (a string's characters, an address's
 // "IP:port" or, for an overlay address, its literal form: fwd::0x1fI).
@@ -47,7 +49,14 @@ bool f_isIp(const Addr& a);
 
 // Numbers.
 inline double f_float(int64_t v) { return static_cast<double>(v); }
-inline int64_t f_int(double v) { return static_cast<int64_t>(v); }
+// Truncates toward zero; saturates out of range (and NaN is 0), since casting
+// such a double to an integer is undefined behaviour in C++.
+inline int64_t f_int(double v) {
+  if (!(v == v)) return 0;
+  if (v >= 9223372036854775807.0) return INT64_MAX;
+  if (v <= -9223372036854775808.0) return INT64_MIN;
+  return static_cast<int64_t>(v);
+}
 template <class T>
 T f_min(const T& a, const T& b) { return b < a ? b : a; }
 template <class T>

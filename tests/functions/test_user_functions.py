@@ -5,12 +5,13 @@ scoring.hpp and implemented in scoring.cpp.
 The node mosaic_add_overlay built (--node) and one this test builds with the
 mozc command line must both hold the tables Python computes here; the depfile
 must name the header and the C++ source; a header with a type Mozlog cannot
-pass fails cleanly (exit 1, no binary); C++ sources with --check are a usage
-error.
+pass and a missing C++ source fail cleanly (exit 1, no binary); C++ sources
+with --check are a usage error.
 """
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -74,6 +75,24 @@ def main():
         check(p.returncode == 1, f"an unsupported type in the header: exit {p.returncode}, expected 1\n{p.stderr}")
         check("has no Mozlog type" in p.stderr, f"no clear message for an unsupported type:\n{p.stderr}")
         check(not os.path.exists(bad_binary), "a failed compile left a binary behind")
+
+        # A missing implementation is found up front, not by the C++ compiler.
+        missing_binary = os.path.join(work, "missing")
+        p = subprocess.run([args.mozc, "scoring.moz", "--functions=scoring.hpp", "no_such_scoring.cpp", "-o",
+                            missing_binary], cwd=HERE, capture_output=True, text=True, timeout=120)
+        check(p.returncode == 1, f"a missing C++ source: exit {p.returncode}, expected 1\n{p.stderr}")
+        check(p.stderr == "mozc: error: cannot read the C++ source 'no_such_scoring.cpp'\n",
+              f"no clear message for a missing C++ source:\n{p.stderr}")
+        check(not os.path.exists(missing_binary) and not os.path.exists(missing_binary + ".mozc-tmp"),
+              "a missing C++ source left output behind")
+
+        # Generated code includes a header by its file name, and #include "..." has no escapes.
+        odd = os.path.join(work, 'odd"name.hpp')
+        shutil.copy(os.path.join(HERE, "scoring.hpp"), odd)
+        p = subprocess.run([args.mozc, "scoring.moz", f"--functions={odd}", "--check"],
+                           cwd=HERE, capture_output=True, text=True, timeout=120)
+        check(p.returncode == 1 and f"mozc: error: the functions header '{odd}' has a file name #include cannot "
+              "spell; rename it" in p.stderr, f"a header named with a quote: exit {p.returncode}\n{p.stderr}")
 
         p = subprocess.run([args.mozc, "scoring.moz", "--functions=scoring.hpp", "scoring.cpp", "--check"],
                            cwd=HERE, capture_output=True, text=True, timeout=120)

@@ -13,7 +13,9 @@ Files in diag/ are named fail_*.moz: every one must be rejected. mozc runs in
 the case's folder with a relative path, so expected output holds no machine
 paths. With --update the expected files are rewritten (read the diff!).
 
-Also checked: --emit=cpp (formatted, also with a --functions header) and
+Also checked: every rules/ output is itself a program whose --emit=rules is
+the same rules again (the printed form is valid input; provenance comments
+aside), --emit=cpp (formatted, also with a --functions header) and
 --emit=dataflow are deterministic (same bytes twice), Graphviz renders the
 dataflow/ outputs, and a failing compile with -o leaves no output file behind.
 diag/ cases about user functions read headers from diag/functions/.
@@ -21,6 +23,7 @@ diag/ cases about user functions read headers from diag/functions/.
 import argparse
 import difflib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -111,11 +114,15 @@ def check_dataflow_renders(mozc, dot):
 
 
 def check_generated_code_compiles(mozc, cxx, includes):
-    """Every cpp/ case's output must compile cleanly (-Wall -Wextra -Werror)."""
+    """Every cpp/ case's output must compile cleanly (-Wall -Wextra -Werror),
+    with the folders of its --functions headers as -I, as mozc compiles it."""
     problems = []
     folder = os.path.join(HERE, "cpp")
     for name in sorted(f for f in os.listdir(folder) if f.endswith(".moz")):
-        status, out, err = run_mozc(mozc, [name, "--emit=cpp"], folder)
+        flags = case_flags(os.path.join(folder, name))
+        header_dirs = [os.path.dirname(os.path.join(folder, f[len("--functions="):]))
+                       for f in flags if f.startswith("--functions=")]
+        status, out, err = run_mozc(mozc, [name, "--emit=cpp"] + flags, folder)
         if status != 0:
             problems.append(f"cpp/{name}: mozc failed:\n{err}")
             continue
@@ -123,7 +130,7 @@ def check_generated_code_compiles(mozc, cxx, includes):
             src.write(out)
             src.flush()
             cmd = [cxx, "-std=c++20", "-fsyntax-only", "-Wall", "-Wextra", "-Werror"] + \
-                  [f"-I{d}" for d in includes] + [src.name]
+                  [f"-I{d}" for d in includes + header_dirs] + [src.name]
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
             if p.returncode != 0:
                 problems.append(f"cpp/{name}: generated code does not compile:\n{p.stderr[:4000]}")
@@ -159,6 +166,31 @@ def check_nasty_inputs(mozc):
     return problems
 
 
+PROVENANCE = re.compile(r"^/\* from [^*]* \*/ ", re.M)  # "/* from a1 */ " before a rewritten rule
+
+
+def check_rules_reparse(mozc):
+    """Each rules/ case's --emit=rules output, compiled again, prints the same
+    rules: what mozc prints after its rewrites is a program it accepts."""
+    problems = []
+    folder = os.path.join(HERE, "rules")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in sorted(f for f in os.listdir(folder) if f.endswith(".moz")):
+            status, first, err = run_mozc(mozc, [name, "--emit=rules"] + case_flags(os.path.join(folder, name)), folder)
+            if status != 0:
+                continue  # reported by the case itself
+            with open(os.path.join(tmp, name), "w") as f:
+                f.write(first)
+            status, second, err = run_mozc(mozc, [name, "--emit=rules"], tmp)
+            if status != 0:
+                problems.append(f"rules/{name}: mozc rejects its own --emit=rules output:\n{err}")
+            elif PROVENANCE.sub("", first) != PROVENANCE.sub("", second):
+                diff = difflib.unified_diff(first.splitlines(True), second.splitlines(True),
+                                            f"rules/{name} (printed)", f"rules/{name} (printed again)")
+                problems.append("".join(diff))
+    return problems
+
+
 def check_no_output_on_error(mozc):
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -171,6 +203,15 @@ def check_no_output_on_error(mozc):
             leftovers = os.listdir(tmp)
             if leftovers:
                 problems.append(f"a failed compile left files behind: {leftovers}")
+            # Nor does it leave an output from an earlier run in place.
+            with open(target, "w") as f:
+                f.write("stale output of an earlier run\n")
+            status, _, _ = run_mozc(mozc, [bad, "-o", target] + flags, tmp)
+            if status != 1 or os.path.exists(target):
+                problems.append(f"mozc {' '.join(flags)} -o over an earlier output: exit {status}, "
+                                f"the earlier output {'is still there' if os.path.exists(target) else 'was removed'}")
+            for f in os.listdir(tmp):
+                os.remove(os.path.join(tmp, f))
     return problems
 
 
@@ -196,7 +237,8 @@ def main():
             problems = check_case(mozc, kind, name, args.update)
             if problems:
                 failed.append((f"{kind}/{name}", problems))
-    checks = [("determinism", check_determinism), ("no output on error", check_no_output_on_error),
+    checks = [("rules re-parse", check_rules_reparse),
+              ("determinism", check_determinism), ("no output on error", check_no_output_on_error),
               ("hostile inputs", check_nasty_inputs)]
     if args.include:
         checks.append(("generated code compiles", lambda m: check_generated_code_compiles(m, args.cxx, args.include)))

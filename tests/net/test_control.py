@@ -174,7 +174,7 @@ def check_bad_requests(a):
                 raise TestFailure(f"request {line!r}: expected an error mentioning {needle!r}, got {reply}")
         # Rejected by the program (wrong type) after one good fact: the reply says one went in.
         reply = c.request({"op": "insert", "facts": 'cfg("good", 1).\ncfg(2, "two").'})
-        if reply != {"ok": False, "error": "2:1: expected cfg(string, int)", "inserted": 1}:
+        if reply != {"ok": False, "error": "2:1: field 1 must be string, not 2; expected cfg(string, int)", "inserted": 1}:
             raise TestFailure(f"type error reply: {reply}")
         after = control_stats(c)["control"]
         if after["errors"] - before["errors"] != len(bad) + 1:

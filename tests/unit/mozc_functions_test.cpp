@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <set>
 
 #include "check/builtins.hpp"
 #include "driver/options.hpp"
@@ -28,6 +29,9 @@ TEST_CASE("the generated built-in table has every built-in, with the signatures 
     CHECK(sig->cpp_name.empty());  // called unqualified, through `using namespace mosaic::builtins`
   }
   CHECK(builtins().size() == expected.size());  // helpers like sha1_of and op_add are not built-ins
+  // Purity comes from the header too (MOSAIC_IMPURE): exactly these vary between calls.
+  const std::set<std::string> impure = {"f_now", "f_rand", "f_drand", "f_randID", "f_coinFlip"};
+  for (const auto& [name, sig] : builtins()) CHECK_MESSAGE(sig.impure == (impure.count(name) > 0), name);
   const Signature* member = find_builtin("f_member");
   REQUIRE(member->params.size() == 2);
   CHECK(member->params[0].kind == TypeKind::List);

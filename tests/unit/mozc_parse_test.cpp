@@ -57,7 +57,22 @@ TEST_CASE("parser: precedence, intervals and aggregates print back") {
       "r1 p(S, min<C>) :- q(S, C, K, N), C + 1 * 2 < 3 || !(K in (N, S]), K in [N, S), K in (N, S), K in [N, S].\n");
   REQUIRE_FALSE(p->diags->has_errors());
   CHECK(rule_str(p->program.rules[0]) ==
-        "r1 p(S, min<C>) :- q(S, C, K, N), ((C + (1 * 2)) < 3) || !K in (N, S], K in [N, S), K in (N, S), K in [N, S].");
+        "r1 p(S, min<C>) :- q(S, C, K, N), ((C + (1 * 2)) < 3) || !(K in (N, S]), K in [N, S), K in (N, S), K in [N, S].");
+}
+
+TEST_CASE("parser: printed rules parse back to the same rules") {
+  // Unary operators over compound operands, nested intervals, negation of negation.
+  const char* text =
+      "r1 p(S, B, Y) :- q(S, X, K, N), B := !(X == 3), Y := -(X + 1) * 2, -(X - 1) > 2, !(!(K in (N, S])),\n"
+      "   (X + 1) in [N, S), !(X < 1 || X > 5).\n";
+  auto first = parse_text(text);
+  REQUIRE_FALSE(first->diags->has_errors());
+  std::string printed = rule_str(first->program.rules[0]);
+  CHECK(printed.find("!(X == 3)") != std::string::npos);
+  CHECK(printed.find("-(X + 1)") != std::string::npos);
+  auto second = parse_text(printed + "\n");
+  REQUIRE_FALSE(second->diags->has_errors());
+  CHECK(rule_str(second->program.rules[0]) == printed);
 }
 
 TEST_CASE("parser: recovers at the next statement and reports every error") {

@@ -52,19 +52,30 @@ TEST_CASE("planner: an event rule gets one strand; selections are placed once th
   CHECK(steps[3].kind == Step::Kind::Filter);
 }
 
-TEST_CASE("planner: periodic gets a timer; table aggregates get a recompute plan") {
+TEST_CASE("planner: periodic gets a timer; table aggregates are kept up to date or recomputed") {
   auto r = compile_text(
       "materialize(tick, infinity, infinity, keys(1)).\n"
+      "materialize(late, infinity, infinity, keys(1)).\n"
       "t1 tick(E) :- periodic(E, 0.5, 3).\n"
-      "t2 count(1, count<*>) :- tick(_).\n",
+      "t2 count(1, count<*>) :- tick(_).\n"                                  // one table: row by row
+      "t3 latest(E, max<T>) :- tick(E), T := f_now().\n"                     // impure: recomputed
+      "t4 pairs(E, count<*>) :- tick(E), late(E2), E2 > E.\n"                // a join: recomputed
+      "t5 late(E) :- tick(E), E > 1.\n",
       Action::EmitCpp);
   REQUIRE_MESSAGE(r.ok, r.diagnostics());
   REQUIRE(r.c->plan.timers.size() == 1);
   CHECK(r.c->plan.timers[0].period == 0.5);
   CHECK(r.c->plan.timers[0].count == 3);
-  REQUIRE(r.c->plan.aggregates.size() == 1);
+  REQUIRE(r.c->plan.aggregates.size() == 3);
   CHECK(r.c->plan.aggregates[0].group_vars.empty());
-  CHECK(strand(r.c->plan, "t2_1").mode == StrandMode::AggregateGroups);
+  CHECK(r.c->plan.aggregates[0].incremental);
+  CHECK(r.c->plan.aggregates[0].steps.empty());  // nothing to recompute, so no index for it
+  CHECK(strand(r.c->plan, "t2_1").mode == StrandMode::AggregateDelta);
+  CHECK_FALSE(r.c->plan.aggregates[1].incremental);
+  CHECK(strand(r.c->plan, "t3_1").mode == StrandMode::AggregateGroups);
+  CHECK_FALSE(r.c->plan.aggregates[2].incremental);
+  CHECK(strand(r.c->plan, "t4_1").mode == StrandMode::AggregateGroups);
+  CHECK(strand(r.c->plan, "t4_2").mode == StrandMode::AggregateGroups);
 }
 
 TEST_CASE("planner: impure terms run once per body match, after the joins") {
@@ -83,4 +94,30 @@ TEST_CASE("planner: impure terms run once per body match, after the joins") {
   REQUIRE(keyed.size() == 2);
   CHECK(keyed[0].kind == Step::Kind::Scan);
   CHECK(keyed[1].kind == Step::Kind::Filter);
+}
+
+TEST_CASE("planner: purity of a user function comes from its declaration (MOSAIC_IMPURE)") {
+  mozc::testing::TempSource header(
+      "#pragma once\n#include <cstdint>\n#include <mosaic/impure.hpp>\n"
+      "MOSAIC_IMPURE int64_t f_dice();\n"
+      "int64_t f_seven();\n",
+      "dice.hpp");
+  mozc::testing::TempSource program(
+      "schema peer(int).\nmaterialize(peer, infinity, infinity, keys(1)).\n"
+      "d1 roll(P, R) :- periodic(_, 1), peer(P), R := f_dice().\n"    // a roll per peer
+      "d2 fixed(P, R) :- periodic(_, 1), peer(P), R := f_seven().\n");  // one value per tick will do
+  Options o;
+  o.action = Action::EmitDataflow;
+  o.inputs = {program.path()};
+  o.function_headers = {header.path()};
+  Compilation c;
+  REQUIRE(compile(o, c));
+  const auto& rolled = strand(c.plan, "d1_1").steps;
+  REQUIRE(rolled.size() == 2);
+  CHECK(rolled[0].kind == Step::Kind::Scan);
+  CHECK(rolled[1].kind == Step::Kind::Assign);
+  const auto& fixed = strand(c.plan, "d2_1").steps;
+  REQUIRE(fixed.size() == 2);
+  CHECK(fixed[0].kind == Step::Kind::Assign);
+  CHECK(fixed[1].kind == Step::Kind::Scan);
 }

@@ -1,3 +1,4 @@
+#include <limits>
 #include <doctest/doctest.h>
 
 #include <set>
@@ -172,4 +173,13 @@ TEST_CASE("f_if chooses by its condition, for any type") {
   Addr a = *Addr::parse("127.0.0.1:9001"), b = *Addr::parse("127.0.0.1:9002");
   CHECK(f_if(a == b, a, b) == b);
   CHECK(f_if<std::string>(true, "x", "y") == "x");
+}
+
+TEST_CASE("f_int truncates toward zero and saturates instead of overflowing") {
+  CHECK(f_int(2.9) == 2);
+  CHECK(f_int(-2.9) == -2);
+  CHECK(f_int(1e300) == INT64_MAX);
+  CHECK(f_int(-1e300) == INT64_MIN);
+  CHECK(f_int(std::numeric_limits<double>::infinity()) == INT64_MAX);
+  CHECK(f_int(std::numeric_limits<double>::quiet_NaN()) == 0);
 }

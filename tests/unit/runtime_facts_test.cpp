@@ -222,3 +222,12 @@ TEST_CASE("facts: lists and overlay addresses nest at most kMaxNesting deep, err
   CHECK(bad(lists(100000)).where.column == 3 + kMaxNesting);
   CHECK(bad(overlays(100000, "1")).where.column == 3 + 3 * kMaxNesting);
 }
+
+TEST_CASE("fact_mismatch names the field that does not fit, or the count") {
+  std::vector<Value> v = {Value{std::string("127.0.0.1:1")}, Value{std::string("127.0.0.1:2")}, Value{std::string("x")}};
+  CHECK(fact_mismatch("link(addr, addr, int)", v, 2) == "field 3 must be int, not \"x\"; expected link(addr, addr, int)");
+  CHECK(fact_mismatch("path(addr, list<addr>)", v, 1) ==
+        "field 2 must be list<addr>, not \"127.0.0.1:2\"; expected path(addr, list<addr>)");
+  CHECK(fact_mismatch("link(addr, addr, int, int)", v, 3) == "3 values given; expected link(addr, addr, int, int)");
+  CHECK(fact_mismatch("one(int)", {}, 0) == "0 values given; expected one(int)");
+}

@@ -64,6 +64,14 @@ TEST_CASE("node options: --help wins over everything else") {
   CHECK(parse({"--addr", "1.2.3.4:5", "--help"}).options.help);
 }
 
+TEST_CASE("node options: --addr takes a host name, resolved once to IPv4") {
+  // "127.1" is resolved by the system resolver (inet_aton's short form), not Addr::parse.
+  auto p = parse({"--addr", "127.1:9001"});
+  REQUIRE(p.error.empty());
+  CHECK(p.options.addr == Addr::ip(0x7f000001u, 9001));
+  CHECK_FALSE(parse({"--addr", "127.1:70000"}).error.empty());
+}
+
 TEST_CASE("node options: wrong command lines are errors") {
   const std::vector<std::vector<const char*>> wrong = {
       {},

@@ -76,4 +76,10 @@ bool convert(const Value& in, std::vector<T>& out) {
   return true;
 }
 
+// Why values do not make a tuple of `signature` ("link(addr, addr, int)"):
+// `bad` is the index of the first field that does not fit, or values.size()
+// when the number of values is wrong. For facts from files and the control
+// endpoint, so the message names the field.
+std::string fact_mismatch(std::string_view signature, const std::vector<Value>& values, size_t bad);
+
 }  // namespace mosaic
