@@ -122,6 +122,7 @@ struct Materialize {
   int evict_field = 0;     // 1-based, for Max and Min
   Loc evict_loc;
   bool generated = false;  // made by a rewrite
+  std::string derived_from;  // for tables made by the CView rewrite: the rule whose call it serves
   // A CView context table (rewrite/views.cpp): when it holds max_size rows it
   // stores no new row; the call that row stands for fails at once, counted by
   // the runtime and, when `when_full` names an event, raised as

@@ -101,14 +101,20 @@ std::string materialize_str(const Materialize& m) {
   out += ")";
   if (m.evict != Evict::Oldest)
     out += std::string(", evict ") + (m.evict == Evict::Max ? "max(" : "min(") + std::to_string(m.evict_field) + ")";
-  out += ").";
-  if (m.reject_when_full)
-    out += "  /* when full, no new row: " + (m.when_full.empty() ? std::string("the call fails") : m.when_full + "(...) instead") + " */";
-  return out;
+  return out + ").";
 }
 
 void print_source(std::ostream& out, const Program& p) {
-  for (const auto& m : p.tables) out << materialize_str(m) << "\n";
+  for (const auto& m : p.tables) {
+    // What the syntax cannot say goes into the provenance comment, as for rules.
+    if (!m.derived_from.empty()) {
+      out << "/* from " << m.derived_from;
+      if (m.reject_when_full)
+        out << "; when full, no new row: " << (m.when_full.empty() ? std::string("the call fails") : m.when_full + "(...) instead");
+      out << " */ ";
+    }
+    out << materialize_str(m) << "\n";
+  }
   for (const auto& b : p.best_effort) out << "best_effort(" << b.pred << ").\n";
   for (const auto& s : p.schemas) {
     out << "schema " << s.pred << "(";

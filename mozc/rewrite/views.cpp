@@ -496,6 +496,7 @@ class Expander {
     ctx.max_size = v.pending;
     ctx.keys = {1};
     ctx.generated = true;
+    ctx.derived_from = r.name;
     ctx.reject_when_full = true;
     if (fails) ctx.when_full = failed_pred(s);
     p_.tables.push_back(ctx);
