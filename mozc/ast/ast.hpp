@@ -151,11 +151,10 @@ struct ViewDef {
   Loc name_loc;
   std::vector<std::string> inputs, outputs;  // parameter names; positions are what count
   double timeout = 5;                       // seconds a call waits for its answer
-  std::vector<ExprPtr> defaults;            // results a call that timed out goes on with; empty: none
+  std::vector<ExprPtr> defaults;            // results a failed call goes on with; empty: none
   Loc defaults_loc;
   bool multi = false;                       // several answers per call, until the timeout
   int64_t pending = 10000;                  // calls that may wait for answers at once, per call site and node
-  Loc pending_loc;
   std::vector<Rule> rules;
   std::vector<Materialize> tables;
   std::vector<SchemaDecl> schemas;

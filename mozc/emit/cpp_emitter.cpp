@@ -458,7 +458,6 @@ class CppEmitter {
   // call fails at once, counted, and becomes the when_full event (the same
   // fields as the row). A refresh or replacement of a stored key is no new call.
   void refuse_when_full(const PredInfo& p) {
-    std::string id = cpp_ident(p.name);
     w_.open("if (" + table(p.name) + ".size() >= " + std::to_string(p.max_size) + " && !" + table(p.name) + ".find(t.key())) {");
     w_.line("rt_->dropped(Drop::CallRejected, " +
             cpp_string_literal(p.name + " holds " + std::to_string(p.max_size) + " pending calls (the view's pending(N))") + ");");

@@ -284,9 +284,9 @@ class Parser {
       } else if (at_word("pending") && peek(1).kind == Tok::LParen) {
         advance();
         advance();
-        v.pending_loc = peek().loc;
+        Loc at_loc = peek().loc;
         double n = number("a number of calls", /*integral=*/true);
-        if (n < 1) diags_.error(v.pending_loc, "a view's pending(N) must allow at least one call");
+        if (n < 1) diags_.error(at_loc, "a view's pending(N) must allow at least one call");
         v.pending = static_cast<int64_t>(std::min(n, 1e15));
         expect(Tok::RParen, "')'");
       } else {

@@ -70,14 +70,15 @@ std::string ident(const std::string& s) {
 }
 
 ExprPtr var(const std::string& name, Loc loc) { return Expr::make(ExprKind::Var, loc, name); }
+ExprPtr wildcard(Loc loc) { return Expr::make(ExprKind::Wildcard, loc, "_"); }
 
+// A copy of e located at loc (every subexpression too).
 ExprPtr relocated(const Expr& e, Loc loc) {
   ExprPtr out = std::make_shared<Expr>(e);
   out->loc = loc;
   for (auto& a : out->args) a = relocated(*a, loc);
   return out;
 }
-ExprPtr wildcard(Loc loc) { return Expr::make(ExprKind::Wildcard, loc, "_"); }
 
 std::string number_text(double v) {
   std::ostringstream ss;
@@ -463,7 +464,7 @@ class Expander {
   // These rules only move the call's fields between generated predicates.
   void call_rules(const Rule& r, const Site& s) {
     const size_t first = p_.rules.size();
-    call_rules_untyped(r, s);
+    call_plumbing(r, s);
     for (size_t i = first; i < p_.rules.size(); ++i) p_.rules[i].type_rank = kPlumbingRank;
     describe_site(r, s);
   }
@@ -482,7 +483,7 @@ class Expander {
     describe(expired_pred(s), {row[0]}, v);
   }
 
-  void call_rules_untyped(const Rule& r, const Site& s) {
+  void call_plumbing(const Rule& r, const Site& s) {
     Loc loc = s.atom->loc;
     const ViewDef& v = *s.view;
     // A call fails (v.timeout, default results) when it is not answered in
