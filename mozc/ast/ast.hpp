@@ -89,6 +89,18 @@ struct Rule {
   std::string origin;          // "file:line:col" of the source rule
   std::string source_text;     // the rule as written (for comments in generated code)
   std::string derived_from;    // for rules made by rewrites: the rule they come from
+  // Made by the CView rewrite for the delete that ends a call: the row leaves
+  // its (local) table as the strand derives the delete, not when the queue
+  // reaches it, and the strand runs after the other strands of its trigger.
+  // So the tuple that ends a call still meets the context, and no later tuple
+  // -- however early it was queued -- can.
+  bool at_once = false;
+  // The order in which the type checker reads rules, highest first (set by
+  // rewrite/views.cpp): the generated rules that only carry a call's fields
+  // between generated predicates, then the rules of views, those called
+  // deeper first, then the program's own rules. A type conflict between a
+  // call and the view it calls is then found at the call, not in the view.
+  int type_rank = 0;
   std::map<std::string, Type> var_types;  // set by the checker
 
   bool is_fact() const { return body.empty(); }
@@ -110,6 +122,13 @@ struct Materialize {
   int evict_field = 0;     // 1-based, for Max and Min
   Loc evict_loc;
   bool generated = false;  // made by a rewrite
+  std::string derived_from;  // for tables made by the CView rewrite: the rule whose call it serves
+  // A CView context table (rewrite/views.cpp): when it holds max_size rows it
+  // stores no new row; the call that row stands for fails at once, counted by
+  // the runtime and, when `when_full` names an event, raised as
+  // when_full(row...), the table's own fields.
+  bool reject_when_full = false;
+  std::string when_full;
 };
 
 struct SchemaDecl {
@@ -132,12 +151,22 @@ struct ViewDef {
   Loc name_loc;
   std::vector<std::string> inputs, outputs;  // parameter names; positions are what count
   double timeout = 5;                       // seconds a call waits for its answer
-  std::vector<ExprPtr> defaults;            // results a call that timed out goes on with; empty: none
+  std::vector<ExprPtr> defaults;            // results a failed call goes on with; empty: none
   Loc defaults_loc;
   bool multi = false;                       // several answers per call, until the timeout
+  int64_t pending = 10000;                  // calls that may wait for answers at once, per call site and node
   std::vector<Rule> rules;
   std::vector<Materialize> tables;
   std::vector<SchemaDecl> schemas;
+};
+
+// What the fields of a predicate made by the CView rewrite stand for, so that
+// diagnostics about them name the user's view and call, not the generated
+// predicate (rewrite/views.cpp).
+struct GeneratedFields {
+  std::vector<std::string> names;  // "input Src of view 'ping'", ...
+  std::string origin;              // "view 'ping'"
+  Loc origin_loc;                  // where the origin is defined
 };
 
 struct Program {
@@ -150,6 +179,7 @@ struct Program {
   // Predicates whose local tuples are processed at once rather than queued
   // (the CView local event shortcut; see rewrite/views.cpp).
   std::set<std::string> immediate;
+  std::map<std::string, GeneratedFields> generated_fields;
 };
 
 }  // namespace mozc

@@ -105,7 +105,16 @@ std::string materialize_str(const Materialize& m) {
 }
 
 void print_source(std::ostream& out, const Program& p) {
-  for (const auto& m : p.tables) out << materialize_str(m) << "\n";
+  for (const auto& m : p.tables) {
+    // What the syntax cannot say goes into the provenance comment, as for rules.
+    if (!m.derived_from.empty()) {
+      out << "/* from " << m.derived_from;
+      if (m.reject_when_full)
+        out << "; when full, no new row: " << (m.when_full.empty() ? std::string("the call fails") : m.when_full + "(...) instead");
+      out << " */ ";
+    }
+    out << materialize_str(m) << "\n";
+  }
   for (const auto& b : p.best_effort) out << "best_effort(" << b.pred << ").\n";
   for (const auto& s : p.schemas) {
     out << "schema " << s.pred << "(";
@@ -114,7 +123,7 @@ void print_source(std::ostream& out, const Program& p) {
   }
   out << "\n";
   for (const auto& r : p.rules) {
-    if (!r.derived_from.empty()) out << "/* from " << r.derived_from << " */ ";
+    if (!r.derived_from.empty()) out << "/* from " << r.derived_from << (r.at_once ? ", at once" : "") << " */ ";
     out << rule_str(r) << "\n";
   }
 }

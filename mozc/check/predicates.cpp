@@ -171,6 +171,8 @@ void collect_predicates(CheckContext& cx) {
     p.materialized = true;
     p.lifetime = m.lifetime;
     p.max_size = m.max_size;
+    p.reject_when_full = m.reject_when_full;
+    p.when_full = m.when_full;
     std::set<int> seen;
     for (int k : m.keys) {
       if (k < 1 || static_cast<size_t>(k) > p.arity) {

@@ -27,6 +27,8 @@ struct PredInfo {
   bool generated = false;     // made by a rewrite
   bool immediate = false;     // local tuples skip the queue (CView local event shortcut)
   bool runtime_kept = false;  // localAddr: the runtime inserts its one row; no rule, fact or datagram may
+  bool reject_when_full = false;  // a CView context table: see Materialize
+  std::string when_full;
 };
 
 struct CheckedProgram {

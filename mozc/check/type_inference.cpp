@@ -1,6 +1,7 @@
 // Pass 2 of the checker: type inference. Predicate fields are typed across the
 // whole program; variables within their rule. Every expression is annotated
 // with its resolved type for the later stages.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -60,8 +61,17 @@ class Inference {
       if (packet < fields.size() && !solver_.unify(fields[packet], solver_.make(TypeKind::Tuple)))
         mismatch(p.first_use, "the packet of '" + name + "' must be of type tuple, not " + show(fields[packet]));
     }
+    // A row a full table refuses becomes its when_full event, field for field.
+    for (const auto& [name, p] : cx_.preds) {
+      auto event = fields_.find(p.when_full);
+      if (p.when_full.empty() || event == fields_.end()) continue;
+      for (size_t i = 0; i < p.arity && i < event->second.size(); ++i) solver_.unify(fields_[name][i], event->second[i]);
+    }
+    std::vector<Rule*> order;
     for (auto& r : cx_.program.rules)
-      if (!cx_.broken.count(&r)) rule(r);
+      if (!cx_.broken.count(&r)) order.push_back(&r);
+    std::stable_sort(order.begin(), order.end(), [](const Rule* a, const Rule* b) { return a->type_rank > b->type_rank; });
+    for (Rule* r : order) rule(*r);
     // This node's address in overlay ov is a node of ov: typed like ov.send's Dest
     // (after the rules, so that a mismatch is reported here, not at some rule).
     for (auto& [name, p] : cx_.preds) {
@@ -93,7 +103,10 @@ class Inference {
   void rule(Rule& r) {
     vars_.clear();
     rule_exprs_.clear();
-    atom(r.head, true);
+    // A generated head (a view call's start, a view's own event) is checked
+    // after the terms that bind it: a conflict is then the call argument's.
+    const bool head_last = generated(r.head.pred) != nullptr;
+    if (!head_last) atom(r.head, true);
     for (auto& t : r.body) {
       switch (t.kind) {
         case BodyTerm::Kind::Atom: atom(t.atom, false); break;
@@ -111,6 +124,7 @@ class Inference {
         }
       }
     }
+    if (head_last) atom(r.head, true);
     rule_vars_[&r] = vars_;
     all_exprs_.insert(all_exprs_.end(), rule_exprs_.begin(), rule_exprs_.end());
   }
@@ -139,9 +153,9 @@ class Inference {
       Expr& arg = *args[i];
       T t = arg.kind == ExprKind::Aggregate ? aggregate(arg) : expr(arg);
       if (!solver_.unify(t, fields[i])) {
-        mismatch(arg.loc, "field " + std::to_string(i + 1) + " of '" + pred + "' has type " + show(fields[i]) +
-                              ", but this is " + show(t));
-        cx_.diags.note(cx_.preds[pred].first_use, "'" + pred + "' is first used here");
+        mismatch(arg.loc, field_name(pred, i) + " has type " + show(fields[i]) + ", but this is " + show(t));
+        if (const GeneratedFields* g = generated(pred)) cx_.diags.note(g->origin_loc, g->origin + " is defined here");
+        else cx_.diags.note(cx_.preds[pred].first_use, "'" + pred + "' is first used here");
       }
       if (i == 0 && ndlog_located) require(fields[i], TypeKind::Addr, arg.loc, "the location specifier");
     }
@@ -303,6 +317,17 @@ class Inference {
     return {TypeKind::Int, TypeKind::Float, TypeKind::String, TypeKind::Id, TypeKind::Addr};
   }
 
+  const GeneratedFields* generated(const std::string& pred) const {
+    auto it = cx_.program.generated_fields.find(pred);
+    return it == cx_.program.generated_fields.end() ? nullptr : &it->second;
+  }
+  // "field 3 of 'p'", or what a generated predicate's field stands for.
+  std::string field_name(const std::string& pred, size_t i) const {
+    const GeneratedFields* g = generated(pred);
+    if (g && i < g->names.size()) return g->names[i];
+    return "field " + std::to_string(i + 1) + " of '" + pred + "'";
+  }
+
   void require(T t, TypeKind k, Loc loc, const std::string& what) {
     if (!solver_.unify(t, solver_.make(k)))
       mismatch(loc, what + " must be of type " + Type::of(k).str() + ", not " + show(t));
@@ -318,13 +343,21 @@ class Inference {
     for (auto& [e, t] : all_exprs_) e->type = solver_.resolve(t);
     for (auto& [r, vars] : rule_vars_)
       for (auto& [name, t] : vars) r->var_types[name] = solver_.resolve(t);
+    std::set<std::string> untyped_said;  // one generated field may recur in several predicates
     for (auto& [name, p] : cx_.preds) {
       p.types.clear();
       std::string unknown;
       int count = 0;
+      const GeneratedFields* g = generated(name);
       for (size_t i = 0; i < fields_[name].size(); ++i) {
         Type ty = solver_.resolve(fields_[name][i]);
-        if (!ty.known()) unknown += (count++ ? ", " : "") + std::to_string(i + 1);
+        if (!ty.known() && g) {
+          if (cx_.errors_before_types == 0 && untyped_said.insert(field_name(name, i)).second)
+            cx_.diags.error(g->origin_loc, "cannot infer the type of " + field_name(name, i) +
+                                               ": nothing in the program gives it a type");
+        } else if (!ty.known()) {
+          unknown += (count++ ? ", " : "") + std::to_string(i + 1);
+        }
         p.types.push_back(ty);
       }
       // (A field left untyped because a broken rule was skipped is no news.)

@@ -18,6 +18,19 @@ void vars_of(const Expr& e, std::set<std::string>& out) {
   for (const auto& a : e.args) vars_of(*a, out);
 }
 
+const Expr* find_wildcard(const Expr& e) {
+  if (e.kind == ExprKind::Wildcard) return &e;
+  for (const auto& a : e.args)
+    if (const Expr* w = find_wildcard(*a)) return w;
+  return nullptr;
+}
+
+const Expr* find_aggregate(const Atom& head) {
+  for (const auto& a : head.args)
+    if (a->kind == ExprKind::Aggregate) return a.get();
+  return nullptr;
+}
+
 std::string plural(size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 class ViewChecker {
@@ -52,8 +65,13 @@ class ViewChecker {
                                        plural(v.defaults.size(), "default"));
     if (!v.defaults.empty() && v.multi)
       diags_.error(v.defaults_loc, "a multi view ends at its timeout with the answers it got; it has no default");
-    for (const auto& t : v.tables)
+    for (const auto& t : v.tables) {
       if (!is_this(t.pred)) diags_.error(t.pred_loc, "a table declared in view '" + v.name + "' must be its own: this." + t.pred);
+      // Its rows belong to calls, which end; nothing else would ever remove them.
+      else if (t.lifetime < 0)
+        diags_.error(t.loc, "table " + t.pred + " of view '" + v.name + "' holds rows of calls, which end: give it a "
+                            "finite lifetime (its rows are not removed when a call ends)");
+    }
     bool answers = false;
     for (const auto& r : v.rules) {
       answers |= r.head.pred == "this.return";
@@ -74,6 +92,17 @@ class ViewChecker {
     for (const auto& a : r.head.args) {
       if (a->kind == ExprKind::Result) diags_.error(a->loc, "'&' marks the result of a view call in a rule body, not a head field");
       tuple_value(*a);
+    }
+    // The rule resumes once per answer, an event each time: an aggregate head
+    // would aggregate one answer at a time, never the answers of several calls.
+    if (const Expr* agg = find_aggregate(r.head)) {
+      for (const auto& t : r.body) {
+        if (t.kind != BodyTerm::Kind::Atom || !views_.count(t.atom.pred)) continue;
+        diags_.error(agg->loc, "rule " + r.name + " calls view '" + t.atom.pred + "', so its head cannot aggregate: the "
+                                   "rule goes on once per answer; store the answers in a table and aggregate over that");
+        diags_.note(t.atom.loc, "'" + t.atom.pred + "' is called here");
+        break;
+      }
     }
     std::set<std::string> bound;
     bool after_call = false;
@@ -138,18 +167,27 @@ class ViewChecker {
       if (i >= n && x.kind != ExprKind::Result)
         diags_.error(x.loc, "argument " + std::to_string(i + 1) + " of '" + v.name + "' is the result &" + v.outputs[i - n] +
                                 "; write &Var or &_");
-      if (i < n) unbound_inputs(x, bound, "input " + v.inputs[i] + " of " + v.name);
+      if (i < n) given_input(x, bound, "input " + v.inputs[i] + " of " + v.name, "its inputs");
     }
-    if (a.at) unbound_inputs(*a.at, bound, "the node " + v.name + " is called at");
+    if (a.at) given_input(*a.at, bound, "the node " + v.name + " is called at", "the node it runs at");
   }
 
-  void unbound_inputs(const Expr& e, const std::set<std::string>& bound, const std::string& what) {
+  void given_input(const Expr& e, const std::set<std::string>& bound, const std::string& what, const std::string& needs) {
+    if (const Expr* w = find_wildcard(e)) {
+      diags_.error(w->loc, "'_' cannot be " + what + ": a view call needs it bound (a variable bound before "
+                               "the call, or a literal); '_' only drops results, as &_");
+      return;
+    }
+    unbound_inputs(e, bound, what, needs);
+  }
+
+  void unbound_inputs(const Expr& e, const std::set<std::string>& bound, const std::string& what, const std::string& needs) {
     std::set<std::string> vs;
     vars_of(e, vs);
     for (const auto& v : vs)
       if (!bound.count(v))
-        diags_.error(e.loc, "variable " + v + " in " + what + " is not bound before the call; a view call needs "
-                            "its inputs bound by the terms before it");
+        diags_.error(e.loc, "variable " + v + " in " + what + " is not bound before the call; a view call needs " +
+                                needs + " bound by the terms before it");
   }
 
   void this_atom(const Atom& a, bool head, const ViewDef* in_view) {

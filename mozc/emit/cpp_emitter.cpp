@@ -1,5 +1,6 @@
 #include "emit/cpp_emitter.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <sstream>
@@ -410,6 +411,9 @@ class CppEmitter {
       else on_insert.push_back(&s);
       if (s.mode == StrandMode::AggregateGroups || s.mode == StrandMode::AggregateDelta) on_remove.push_back(&s);
     }
+    // A delete applied at once goes last, so every other strand of the same
+    // tuple still sees the row it removes.
+    std::stable_partition(on_insert.begin(), on_insert.end(), [](const Strand* s) { return !s->rule->at_once; });
     if (!p.materialized) {
       bool unwrap = !data_plane_overlay(p.name, "recv").empty();
       w_.open("void on_" + id + "(const " + t + "& t) {");
@@ -426,6 +430,7 @@ class CppEmitter {
       return;
     }
     w_.open("void insert_" + id + "(const " + t + "& t) {");
+    if (p.reject_when_full) refuse_when_full(p);
     w_.line("std::vector<" + t + "> removed;");
     w_.line("auto outcome = " + table(p.name) + ".insert(t, rt_->now(), removed);");
     w_.line("for (const auto& old : removed) removed_" + id + "(old);");
@@ -446,6 +451,22 @@ class CppEmitter {
     for (const Strand* s : on_remove)
       w_.line("strand_" + s->id + "(t" + sign_arg(*s, s->mode == StrandMode::Retract ? "1" : "-1") + ");");
     if (on_remove.empty()) w_.line("(void)t;");
+    w_.close("}");
+  }
+
+  // A CView context table holding pending(N) calls keeps no new one: the new
+  // call fails at once, counted, and becomes the when_full event (the same
+  // fields as the row). A refresh or replacement of a stored key is no new call.
+  void refuse_when_full(const PredInfo& p) {
+    w_.open("if (" + table(p.name) + ".size() >= " + std::to_string(p.max_size) + " && !" + table(p.name) + ".find(t.key())) {");
+    w_.line("rt_->dropped(Drop::CallRejected, " +
+            cpp_string_literal(p.name + " holds " + std::to_string(p.max_size) + " pending calls (the view's pending(N))") + ");");
+    if (!p.when_full.empty()) {
+      std::string fields;
+      for (size_t i = 0; i < p.arity; ++i) fields += (i ? ", " : "") + std::string("t.") + field(static_cast<int>(i));
+      w_.line("deliver_" + cpp_ident(p.when_full) + "(" + T(p.when_full) + "{" + fields + "}, Op::Insert, nullptr);");
+    }
+    w_.line("return;");
     w_.close("}");
   }
 
@@ -561,11 +582,17 @@ class CppEmitter {
       emit_head(r, "h", Op::Insert);
       w_.close("}");
     } else {
+      // Applying a delete at once is safe only where the strand holds no
+      // iterator into that table: it reaches the row through its key.
+      delete_now_ = r.at_once && std::all_of(s.steps.begin(), s.steps.end(), [&](const Step& st) {
+        return !st.atom || st.atom->pred != r.head.pred || st.kind == Step::Kind::KeyLookup;
+      });
       int depth = steps(s.steps);
       std::string vals;
       for (size_t i = 0; i < r.head.args.size(); ++i) vals += (i ? ", " : "") + exprs_.emit(*r.head.args[i]);
       w_.line(T(r.head.pred) + " h{" + vals + "};");
       emit_head(r, "h", (r.is_delete || s.mode == StrandMode::Retract) ? Op::Delete : Op::Insert);
+      delete_now_ = false;
       close_steps(depth);
     }
     w_.close("}");
@@ -580,6 +607,10 @@ class CppEmitter {
       dest = "&dest";
     }
     w_.line("++derivations_;");
+    if (delete_now_ && op == Op::Delete && dest == "nullptr") {  // see Rule::at_once
+      w_.line("delete_" + cpp_ident(r.head.pred) + "(" + h + ");");
+      return;
+    }
     w_.line("deliver_" + cpp_ident(r.head.pred) + "(std::move(" + h + "), " +
             (op == Op::Insert ? "mosaic::Op::Insert" : "mosaic::Op::Delete") + ", " + dest + ");");
   }
@@ -812,6 +843,7 @@ class CppEmitter {
   CppWriter w_;
   int row_counter_ = 0;
   std::set<std::string> needed_;
+  bool delete_now_ = false;  // the strand being written applies its delete at once
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "parse/parser.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 #include <map>
@@ -243,7 +244,7 @@ class Parser {
     return Type::of(it->second);
   }
 
-  // def name(K..., &R...) [timeout(S)] [default(v, ...)] [multi] { statements }
+  // def name(K..., &R...) [timeout(S)] [default(v, ...)] [multi] [pending(N)] { statements }
   void view_def() {
     ViewDef v;
     v.loc = advance().loc;
@@ -272,23 +273,31 @@ class Parser {
         v.defaults_loc = advance().loc;
         advance();
         do {
+          Loc first = peek().loc;  // an operator's own location is in the middle of the expression
           v.defaults.push_back(expr());
-          if (!v.defaults.back()->is_constant())
-            diags_.error(v.defaults.back()->loc, "a view's default result must be a literal");
+          if (!v.defaults.back()->is_constant()) diags_.error(first, "a view's default result must be a literal");
         } while (accept(Tok::Comma));
         expect(Tok::RParen, "',' or ')' in default(...)");
       } else if (at_word("multi")) {
         advance();
         v.multi = true;
+      } else if (at_word("pending") && peek(1).kind == Tok::LParen) {
+        advance();
+        advance();
+        Loc at_loc = peek().loc;
+        double n = number("a number of calls", /*integral=*/true);
+        if (n < 1) diags_.error(at_loc, "a view's pending(N) must allow at least one call");
+        v.pending = static_cast<int64_t>(std::min(n, 1e15));
+        expect(Tok::RParen, "')'");
       } else {
         break;
       }
     }
-    const Token& open = expect(Tok::LBrace, "'{' to open the view (or timeout(S), default(...), multi)");
-    if (in_view_) {
-      diags_.error(v.loc, "views cannot be defined inside views");
-      throw Bail{};
-    }
+    const Token& open = expect(Tok::LBrace, "'{' to open the view (or timeout(S), default(...), multi, pending(N))");
+    // A nested def is parsed to its '}' (and then dropped), so that the
+    // enclosing view's own rules and '}' are not reported as errors too.
+    const bool nested = in_view_;
+    if (nested) diags_.error(v.loc, "views cannot be defined inside views");
     // The statements inside go to the view, not to the program.
     in_view_ = true;
     Program outer = std::exchange(program_, Program{});
@@ -299,7 +308,7 @@ class Parser {
       v.schemas = std::move(program_.schemas);
       outer.files = std::move(program_.files);
       program_ = std::move(outer);
-      in_view_ = false;
+      in_view_ = nested;
     };
     while (!at(Tok::RBrace) && !at(Tok::Eof)) {
       try {
@@ -314,7 +323,7 @@ class Parser {
       throw Bail{};
     }
     restore();
-    program_.views.push_back(std::move(v));
+    if (!nested) program_.views.push_back(std::move(v));
   }
 
   void best_effort() {

@@ -11,8 +11,8 @@
 //   r h(...) :- T0, v1@L(In1..., &Out1...), T1, v2(...), T2.
 // is split at its calls. For call i, with Q a fresh 160-bit query id:
 //   r_call<i>         r_call<i>_start(Q, In..., [L,] Ctx...) :- <segment before>, Q := f_randID().
-//   r_call<i>_ctx     r_call<i>_ctx(Q, In..., Ctx..., T) :- r_call<i>_start(Q, ...), T := f_now().
-//   r_call<i>_init    v.init@L(Q, Me, In...) :- r_call<i>_start@Me(Q, ...).
+//   r_call<i>_ctx     r_call<i>_ctx(Q, In..., [L,] Ctx..., T) :- r_call<i>_start(Q, ...), T := f_now().
+//   r_call<i>_init    v.init@L(Q, Me, In...) :- r_call<i>_ctx@Me(Q, ...).
 // and the caller resumes where the answer arrives, joining it with the
 // context table on Q:
 //   r                 h(...) :- v.return(Q, Out...), r_call<i>_ctx(Q, _, Ctx..., _), T<i>.
@@ -21,12 +21,18 @@
 // resumption, so several calls run one after another, each seeing the
 // results of the previous ones.
 //
-// A call ends at its first answer (its context row is deleted), or, for a
-// `multi` view, at its timeout; a sweep every quarter timeout removes
-// contexts older than the timeout, raises v.timeout(In...) for a call that
-// got no answer and, when the view declares default(...), resumes the caller
-// with those results. Context tables also carry a lifetime of twice the
-// timeout, so they never grow without bound.
+// A call ends once: at its first answer (its context row is deleted), or, for
+// a `multi` view, at its timeout; a sweep every quarter timeout expires calls
+// older than the timeout, which raises v.timeout(In...) for a call that got no
+// answer and, when the view declares default(...), resumes the caller with
+// those results. Whatever goes on from a call reads its context row, and the
+// delete that ends the call takes effect at once (Rule::at_once), so the
+// caller resumes once per call however its answers and expiry are queued.
+// A failed call -- expired, or refused at once because pending(N) calls of
+// its site already wait (the context table is full) -- is the event
+// r_call<i>_failed(<its context row>), from which v.timeout(In...) and the
+// default results follow. Context tables also carry a lifetime of twice the
+// timeout.
 //
 // Optimizations (ViewOptions), each switchable so that it can be measured:
 // * tail: a self-recursive tail call (this.return(R) :- ..., v@N(K, &R).)
@@ -38,9 +44,11 @@
 // * shortcut: the call's events (start, init, return) and its context row
 //   are handed to their rules at once when they stay on this node, instead
 //   of waiting in the node's queue (Program::immediate).
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -63,6 +71,14 @@ std::string ident(const std::string& s) {
 
 ExprPtr var(const std::string& name, Loc loc) { return Expr::make(ExprKind::Var, loc, name); }
 ExprPtr wildcard(Loc loc) { return Expr::make(ExprKind::Wildcard, loc, "_"); }
+
+// A copy of e located at loc (every subexpression too).
+ExprPtr relocated(const Expr& e, Loc loc) {
+  ExprPtr out = std::make_shared<Expr>(e);
+  out->loc = loc;
+  for (auto& a : out->args) a = relocated(*a, loc);
+  return out;
+}
 
 std::string number_text(double v) {
   std::ostringstream ss;
@@ -128,6 +144,7 @@ class Expander {
   void run() {
     for (const auto& v : p_.views) views_[v.name] = &v;
     find_recursive_views();
+    find_call_depths();
     work_.assign(std::make_move_iterator(p_.rules.begin()), std::make_move_iterator(p_.rules.end()));
     p_.rules.clear();
     while (!work_.empty()) {
@@ -157,6 +174,29 @@ class Expander {
       };
       if (reaches(v.name)) recursive_.insert(v.name);
     }
+  }
+
+  // How deep in the call graph each view is called: 1 from the program's own
+  // rules, d + 1 from a view of depth d (cycles stop growing at the number
+  // of views). The type checker reads deeper views first (Rule::type_rank).
+  void find_call_depths() {
+    for (const auto& v : p_.views) depth_[v.name] = 1;
+    for (size_t round = 0; round < p_.views.size(); ++round)
+      for (const auto& v : p_.views)
+        for (const auto& r : v.rules)
+          for (const auto& t : r.body)
+            if (t.kind == BodyTerm::Kind::Atom && views_.count(t.atom.pred) && t.atom.pred != v.name)
+              depth_[t.atom.pred] = std::max(depth_[t.atom.pred], std::min<int>(depth_[v.name] + 1, p_.views.size() + 1));
+  }
+
+  // Diagnostics name a generated predicate's fields for what they are.
+  void describe(const std::string& pred, std::vector<std::string> names, const ViewDef& v) {
+    p_.generated_fields[pred] = {std::move(names), "view '" + v.name + "'", v.name_loc};
+  }
+  std::vector<std::string> params(const ViewDef& v, const std::vector<std::string>& list, const char* what) const {
+    std::vector<std::string> out;
+    for (const auto& name : list) out.push_back(std::string(what) + " " + name + " of view '" + v.name + "'");
+    return out;
   }
 
   // The prefix of the instance of view v a call site uses: the shared one
@@ -189,8 +229,26 @@ class Expander {
       d.types.insert(d.types.begin(), {Type::of(TypeKind::Id), Type::of(TypeKind::Addr)});
       p_.schemas.push_back(std::move(d));
     }
+    const std::string call = "a call of view '" + v.name + "'";
+    std::vector<std::string> init{"the query id of " + call, "the caller's address in " + call};
+    auto in = params(v, v.inputs, "input"), out = params(v, v.outputs, "result");
+    init.insert(init.end(), in.begin(), in.end());
+    describe(prefix + ".init", init, v);
+    out.insert(out.begin(), init[0]);
+    describe(prefix + ".return", out, v);
+    describe(v.name + ".timeout", in, v);
+    for (const auto& r : v.rules) {
+      for (const Atom* a : this_atoms(r)) {
+        if (a->pred == "this.init" || a->pred == "this.return") continue;
+        std::vector<std::string> fields(init.begin(), init.begin() + 2);
+        for (size_t k = 0; k < a->args.size(); ++k)
+          fields.push_back("field " + std::to_string(k + 1) + " of " + a->pred + " in view '" + v.name + "'");
+        describe(renamed(prefix, a->pred), fields, v);
+      }
+    }
     for (const auto& r : v.rules) {
       Rule copy = r;
+      copy.type_rank = depth_.at(v.name);
       copy.name = ident(prefix) + "_" + r.name;
       copy.derived_from = r.name + " of view " + v.name;
       copy.head = callee_atom(prefix, r.head, true);
@@ -202,6 +260,13 @@ class Expander {
   }
 
   static std::string renamed(const std::string& prefix, const std::string& pred) { return prefix + "." + pred.substr(5); }
+  static std::vector<const Atom*> this_atoms(const Rule& r) {
+    std::vector<const Atom*> out;
+    if (is_this(r.head.pred)) out.push_back(&r.head);
+    for (const auto& t : r.body)
+      if (t.kind == BodyTerm::Kind::Atom && is_this(t.atom.pred)) out.push_back(&t.atom);
+    return out;
+  }
 
   Atom callee_atom(const std::string& prefix, const Atom& a, bool head) {
     if (!is_this(a.pred)) return a;
@@ -271,8 +336,12 @@ class Expander {
     for (size_t i = 0; i < calls.size(); ++i) {
       std::string name = base + "_call" + std::to_string(i + 1);
       Site s{name, calls[i].view, instance(*calls[i].view, name), &calls[i].atom, {}};
+      // A result variable bound before the call is kept too: the answer must
+      // equal it (a filter), as a repeated variable would anywhere else.
+      std::set<std::string> results;
+      for (size_t k = calls[i].view->inputs.size(); k < calls[i].atom.args.size(); ++k) vars_of(*calls[i].atom.args[k], results);
       for (const auto& v : bound_before[i])
-        if (used_after[i].count(v)) s.context.push_back(v);
+        if (used_after[i].count(v) || results.count(v)) s.context.push_back(v);
       sites.push_back(s);
     }
 
@@ -306,6 +375,7 @@ class Expander {
   std::string start_pred(const Site& s) const { return s.name + "_start"; }
   std::string ctx_pred(const Site& s) const { return s.name + "_ctx"; }
   std::string expired_pred(const Site& s) const { return s.name + "_expired"; }
+  std::string failed_pred(const Site& s) const { return s.name + "_failed"; }
   size_t inputs(const Site& s) const { return s.view->inputs.size(); }
 
   // r_call<i>_start(Q, In..., [L,] Ctx...)
@@ -317,10 +387,12 @@ class Expander {
     return make_atom(start_pred(s), std::move(args), s.atom->loc);
   }
 
-  // The context row, with the given query id, inputs (or wildcards) and time.
+  // The context row r_call<i>_ctx(Q, In..., [L,] Ctx..., T), with the given
+  // query id, inputs and node (or wildcards) and time.
   Atom ctx_atom(const Site& s, Loc loc, ExprPtr q, const std::vector<ExprPtr>& in, ExprPtr time) const {
     std::vector<ExprPtr> args{std::move(q)};
     for (size_t k = 0; k < inputs(s); ++k) args.push_back(in.empty() ? wildcard(loc) : in[k]);
+    if (s.atom->at) args.push_back(in.empty() ? wildcard(loc) : var("_at", loc));
     for (const auto& v : s.context) args.push_back(var(v, loc));
     args.push_back(std::move(time));
     return make_atom(ctx_pred(s), std::move(args), loc);
@@ -346,26 +418,32 @@ class Expander {
 
   // Emits `rule` (which resumes after `prev`, or starts the chain when prev is
   // null), and its twin that resumes with the view's default results when the
-  // call timed out.
+  // call failed: the answer and context row are replaced by the failed call's
+  // row, which has the context row's fields, and the results are the defaults.
   void emit_resumptions(const Site* prev, Rule rule) {
+    std::optional<Rule> dflt_twin;
     if (prev && !prev->view->defaults.empty()) {
       Rule dflt = rule;
       dflt.name += "_default";
-      Loc loc = prev->atom->loc;
-      // Replace the answer and context with the expired context row.
-      dflt.body.erase(dflt.body.begin(), dflt.body.begin() + 2);
-      std::vector<BodyTerm> head_terms;
-      head_terms.push_back(atom_term(ctx_atom(*prev, loc, var(qid_var(*prev), loc), {}, wildcard(loc))));
-      head_terms.back().atom.pred = expired_pred(*prev);
+      dflt.body.erase(dflt.body.begin());
+      dflt.body[0].atom.pred = failed_pred(*prev);
+      std::vector<BodyTerm> results;
       for (size_t k = inputs(*prev); k < prev->atom->args.size(); ++k) {
         const Expr& out = *prev->atom->args[k]->args[0];
-        if (out.kind == ExprKind::Var)
-          head_terms.push_back(assign(out.text, prev->view->defaults[k - inputs(*prev)]));
+        if (out.kind != ExprKind::Var) continue;
+        // Located at the call's &R: a conflict with the caller's use of R is the caller's.
+        ExprPtr value = relocated(*prev->view->defaults[k - inputs(*prev)], out.loc);
+        bool bound = std::find(prev->context.begin(), prev->context.end(), out.text) != prev->context.end();
+        // A result bound before the call filters the default as it filters an answer.
+        results.push_back(bound ? cond(Expr::make(ExprKind::Binary, out.loc, "==", {var(out.text, out.loc), value}))
+                                : assign(out.text, value));
       }
-      dflt.body.insert(dflt.body.begin(), head_terms.begin(), head_terms.end());
-      p_.rules.push_back(std::move(dflt));
+      dflt.body.insert(dflt.body.begin() + 1, results.begin(), results.end());
+      dflt_twin = std::move(dflt);
     }
+    // The answer's resumption first: it is also what the type checker reads first.
     p_.rules.push_back(std::move(rule));
+    if (dflt_twin) p_.rules.push_back(std::move(*dflt_twin));
   }
 
   Rule derived(const Rule& r, const std::string& name, Atom head) const {
@@ -378,20 +456,50 @@ class Expander {
     out.origin = r.origin;
     out.source_text = r.source_text;
     out.derived_from = r.name;
+    out.type_rank = r.type_rank;  // the call's own terms are the rule's terms
     return out;
   }
 
   // The context table, the init sent to the callee, the end of the call.
+  // These rules only move the call's fields between generated predicates.
   void call_rules(const Rule& r, const Site& s) {
+    const size_t first = p_.rules.size();
+    call_plumbing(r, s);
+    for (size_t i = first; i < p_.rules.size(); ++i) p_.rules[i].type_rank = kPlumbingRank;
+    describe_site(r, s);
+  }
+
+  void describe_site(const Rule& r, const Site& s) {
+    const ViewDef& v = *s.view;
+    std::string call = "call " + s.name.substr(s.name.rfind("_call") + 5) + " of rule " + r.name;
+    std::vector<std::string> row{"the query id of " + call};
+    for (const auto& name : params(v, v.inputs, "input")) row.push_back(name);
+    if (s.atom->at) row.push_back("the node view '" + v.name + "' is called at");
+    for (const auto& c : s.context) row.push_back("variable " + c + " of rule " + r.name);
+    describe(start_pred(s), row, v);
+    row.push_back("the start time of " + call);
+    describe(ctx_pred(s), row, v);
+    describe(failed_pred(s), row, v);
+    describe(expired_pred(s), {row[0]}, v);
+  }
+
+  void call_plumbing(const Rule& r, const Site& s) {
     Loc loc = s.atom->loc;
     const ViewDef& v = *s.view;
+    // A call fails (v.timeout, default results) when it is not answered in
+    // time, or at once when pending(N) calls of this site already wait.
+    const bool fails = !v.multi;
     Materialize ctx;
     ctx.loc = loc;
     ctx.pred = ctx_pred(s);
     ctx.pred_loc = loc;
     ctx.lifetime = 2 * v.timeout;
+    ctx.max_size = v.pending;
     ctx.keys = {1};
     ctx.generated = true;
+    ctx.derived_from = r.name;
+    ctx.reject_when_full = true;
+    if (fails) ctx.when_full = failed_pred(s);
     p_.tables.push_back(ctx);
 
     auto in = fresh_vars("_in", inputs(s), loc);
@@ -399,52 +507,64 @@ class Expander {
     start_args.insert(start_args.end(), in.begin(), in.end());
     if (s.atom->at) start_args.push_back(var("_at", loc));
     for (const auto& c : s.context) start_args.push_back(var(c, loc));
+    auto row = [&] { return ctx_atom(s, loc, var("_q", loc), in, var("_t", loc)); };
 
     if (opts_.local_shortcut)
       p_.immediate.insert({start_pred(s), ctx_pred(s), s.callee + ".init", s.callee + ".return"});
-    Rule keep = derived(r, s.name + "_ctx", ctx_atom(s, loc, var("_q", loc), in, var("_t", loc)));
+    Rule keep = derived(r, s.name + "_ctx", row());
     keep.body.push_back(atom_term(make_atom(start_pred(s), start_args, loc)));
     keep.body.push_back(assign("_t", Expr::make(ExprKind::Call, loc, "f_now")));
     p_.rules.push_back(std::move(keep));
 
+    // The call goes out once its context row is stored: a call refused by a
+    // full context table never reaches the callee.
     std::vector<ExprPtr> init_args{var("_q", loc), var("_me", loc)};
     init_args.insert(init_args.end(), in.begin(), in.end());
     Rule init = derived(r, s.name + "_init", make_atom(s.callee + ".init", init_args, loc, s.atom->at ? var("_at", loc) : nullptr));
-    init.body.push_back(atom_term(make_atom(start_pred(s), start_args, loc, var("_me", loc))));
+    Atom stored = row();
+    stored.at = var("_me", loc);
+    init.body.push_back(atom_term(std::move(stored)));
     p_.rules.push_back(std::move(init));
 
-    // The first answer ends a call (a multi view takes answers until its timeout).
-    auto row = [&](const std::string& pred) {
-      Atom a = ctx_atom(s, loc, var("_q", loc), in, var("_t", loc));
-      a.pred = pred;
-      return a;
+    // A call ends once: at its first answer (a multi view: at its timeout) or
+    // at its timeout, whichever comes first. Every rule that goes on from a
+    // call reads its context row, and the delete that ends the call is applied
+    // at once (Rule::at_once), so a second answer, or an answer and the expiry
+    // queued together, cannot resume the caller twice.
+    auto ends_call = [&](const std::string& name, Atom trigger) {
+      Rule end = derived(r, name, row());
+      end.is_delete = true;
+      end.at_once = true;
+      end.body.push_back(atom_term(std::move(trigger)));
+      end.body.push_back(atom_term(row()));
+      p_.rules.push_back(std::move(end));
     };
     if (!v.multi) {
-      Rule done = derived(r, s.name + "_done", row(ctx_pred(s)));
-      done.is_delete = true;
       std::vector<ExprPtr> ret{var("_q", loc)};
       for (size_t k = 0; k < v.outputs.size(); ++k) ret.push_back(wildcard(loc));
-      done.body.push_back(atom_term(make_atom(s.callee + ".return", std::move(ret), loc)));
-      done.body.push_back(atom_term(row(ctx_pred(s))));
-      p_.rules.push_back(std::move(done));
+      ends_call(s.name + "_done", make_atom(s.callee + ".return", std::move(ret), loc));
     }
-    // The sweep: contexts older than the timeout end.
-    Rule sweep = derived(r, s.name + "_sweep", row(expired_pred(s)));
+    // The sweep: calls older than the timeout expire.
+    Atom expired = make_atom(expired_pred(s), {var("_q", loc)}, loc);
+    Rule sweep = derived(r, s.name + "_sweep", expired);
     Atom tick = make_atom("periodic", {wildcard(loc), Expr::make(ExprKind::Float, loc, number_text(std::max(0.05, v.timeout / 4)))}, loc);
     sweep.body.push_back(atom_term(tick));
-    sweep.body.push_back(atom_term(row(ctx_pred(s))));
+    sweep.body.push_back(atom_term(row()));
     auto age = Expr::make(ExprKind::Binary, loc, "-", {Expr::make(ExprKind::Call, loc, "f_now"), var("_t", loc)});
     sweep.body.push_back(cond(Expr::make(ExprKind::Binary, loc, ">", {age, Expr::make(ExprKind::Float, loc, number_text(v.timeout))})));
     p_.rules.push_back(std::move(sweep));
-    Rule forget = derived(r, s.name + "_expire", row(ctx_pred(s)));
-    forget.is_delete = true;
-    forget.body.push_back(atom_term(row(expired_pred(s))));
-    p_.rules.push_back(std::move(forget));
-    if (!v.multi) {
+    if (fails) {  // before the expiry's at-once delete: it reads the row
+      Atom failed = row();
+      failed.pred = failed_pred(s);
+      Rule fail = derived(r, s.name + "_fail", failed);
+      fail.body.push_back(atom_term(expired));
+      fail.body.push_back(atom_term(row()));
+      p_.rules.push_back(std::move(fail));
       Rule timeout = derived(r, s.name + "_timeout", make_atom(v.name + ".timeout", in, loc));
-      timeout.body.push_back(atom_term(row(expired_pred(s))));
+      timeout.body.push_back(atom_term(std::move(failed)));
       p_.rules.push_back(std::move(timeout));
     }
+    ends_call(s.name + "_expire", expired);
   }
 
   // this.return(R...) :- T0, v@N(K..., &R...).  in view v itself.
@@ -474,8 +594,11 @@ class Expander {
     p_.rules.push_back(std::move(r));
   }
 
+  static constexpr int kPlumbingRank = 1 << 20;  // above any view's call depth
+
   Program& p_;
   ViewOptions opts_;
+  std::map<std::string, int> depth_;
   std::map<std::string, const ViewDef*> views_;
   std::set<std::string> recursive_;
   std::set<std::string> instantiated_;

@@ -116,6 +116,10 @@ void Node::dropped(Drop why, std::string_view detail) {
       ++malformed_;
       what = "dropped a malformed overlay packet: ";
       break;
+    case Drop::CallRejected:
+      ++calls_rejected_;
+      what = "refused a CView call: ";
+      break;
   }
   if (log_enabled(LogLevel::Debug)) log(LogLevel::Debug, what + std::string(detail));
 }
@@ -127,6 +131,7 @@ NodeStats Node::stats() const {
   s.sent = sent_;
   s.malformed = malformed_;
   s.unroutable = unroutable_;
+  s.calls_rejected = calls_rejected_;
   s.filtered = filtered_;
   s.blocked = peers_.dropped();
   s.retransmits = channel_.retransmits();

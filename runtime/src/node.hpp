@@ -78,7 +78,7 @@ class Node final : public Runtime {
   bool run_queued_ = false;
   int64_t next_event_id_ = 1;
   std::optional<double> idle_after_;
-  uint64_t received_ = 0, sent_ = 0, malformed_ = 0, filtered_ = 0, unroutable_ = 0;
+  uint64_t received_ = 0, sent_ = 0, malformed_ = 0, filtered_ = 0, unroutable_ = 0, calls_rejected_ = 0;
   MessageCountsByPredicate messages_;  // tuple messages sent and delivered, per predicate
 };
 

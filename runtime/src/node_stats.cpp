@@ -11,6 +11,7 @@ std::string NodeStats::to_json(int indent) const {
   j["sent"] = sent;
   j["malformed"] = malformed;
   j["unroutable"] = unroutable;
+  j["calls_rejected"] = calls_rejected;
   j["filtered"] = filtered;
   j["blocked"] = blocked;
   j["retransmits"] = retransmits;

@@ -34,6 +34,7 @@ struct NodeStats {
   uint64_t sent = 0;         // datagrams written: data, retransmissions and acks
   uint64_t malformed = 0;    // frames, tuple messages or overlay packets that failed to decode
   uint64_t unroutable = 0;   // tuples for an overlay address the program could not route
+  uint64_t calls_rejected = 0;  // CView calls refused at once: pending(N) calls of their call site waited
   uint64_t filtered = 0;     // datagrams dropped on purpose by --drop-rate
   uint64_t blocked = 0;      // datagrams dropped from or to a blocked peer (--block, control op block)
   uint64_t retransmits = 0;

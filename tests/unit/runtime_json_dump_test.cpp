@@ -82,10 +82,11 @@ TEST_CASE("NodeStats prints every counter") {
   s.received = 5;
   s.gave_up = 2;
   s.unroutable = 3;
+  s.calls_rejected = 4;
   s.uptime_s = 1.5;
   std::string json = s.to_json();
   for (const char* key : {"\"addr\": \"127.0.0.1:9001\"", "\"received\": 5", "\"sent\": 0", "\"malformed\": 0",
-                          "\"unroutable\": 3", "\"filtered\": 0", "\"blocked\": 0", "\"retransmits\": 0", "\"duplicates\": 0", "\"gave_up\": 2",
+                          "\"unroutable\": 3", "\"calls_rejected\": 4", "\"filtered\": 0", "\"blocked\": 0", "\"retransmits\": 0", "\"duplicates\": 0", "\"gave_up\": 2",
                           "\"outstanding\": 0", "\"derivations\": 0", "\"uptime_s\": 1.5"}) {
     CAPTURE(key);
     CHECK(json.find(key) != std::string::npos);

@@ -26,7 +26,7 @@ using namespace mosaic;
 namespace {
 
 // Facts: note(Int) is stored; send(Addr, N[, BestEffort]) sends num(0..N-1) to Addr;
-// drop(unroutable | malformed) reports a tuple dropped for that reason.
+// drop(unroutable | malformed | call) reports a tuple dropped (or a CView call refused) for that reason.
 // Messages: num(Int); every one received is stored in `got`.
 class Relay final : public Program {
  public:
@@ -56,7 +56,8 @@ class Relay final : public Program {
     if (predicate == "drop") {
       std::string why;
       if (args.size() != 1 || !convert(args[0], why)) return "drop expects (string)";
-      rt_->dropped(why == "unroutable" ? Drop::Unroutable : Drop::MalformedPacket, "for the test");
+      rt_->dropped(why == "unroutable" ? Drop::Unroutable : why == "call" ? Drop::CallRejected : Drop::MalformedPacket,
+                   "for the test");
       return "";
     }
     return "unknown predicate '" + predicate + "'";
@@ -177,13 +178,14 @@ TEST_CASE("node_main: loads facts, stops when idle, writes sorted dumps and stat
   for (const auto& f : {facts, dump, stats}) std::remove(f.c_str());
 }
 
-TEST_CASE("node_main: tuples the program drops are counted as unroutable or malformed") {
+TEST_CASE("node_main: tuples the program drops are counted as unroutable, malformed or refused calls") {
   std::string facts = tmp("drop.facts"), stats = tmp("drop.stats.json");
-  write(facts, "drop(\"unroutable\"). drop(\"malformed\"). drop(\"unroutable\").\n");
+  write(facts, "drop(\"unroutable\"). drop(\"malformed\"). drop(\"unroutable\"). drop(\"call\"). drop(\"call\"). drop(\"call\").\n");
   CHECK(run_node({"--addr", addr(0), "--facts", facts, "--stats", stats, "--until-idle"}) == 0);
   std::string s = read(stats);
   CHECK(stat(s, "unroutable") == 2);
   CHECK(stat(s, "malformed") == 1);
+  CHECK(stat(s, "calls_rejected") == 3);
   for (const auto& f : {facts, stats}) std::remove(f.c_str());
 }
 

@@ -39,6 +39,8 @@ enum class Drop : uint8_t {
   Unroutable,       // LocSpecDemux: an overlay the program does not define, or an inner
                     // address of the wrong type for it, or a delete sent to an overlay
   MalformedPacket,  // OverlayRecvUnwrap: a nested tuple that does not decode here
+  CallRejected,     // a CView call made while pending(N) calls of its call site wait:
+                    // its context row is not kept, and the call fails at once
 };
 
 // What a node offers its program.
