@@ -194,6 +194,10 @@ def check_rules_reparse(mozc):
 def check_no_output_on_error(mozc):
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
+        # An input that cannot be read is a program error (exit 1), named.
+        status, _, err = run_mozc(mozc, ["no_such_program.moz", "-o", os.path.join(tmp, "node")], tmp)
+        if status != 1 or err != "mozc: error: cannot read 'no_such_program.moz'\n" or os.listdir(tmp):
+            problems.append(f"mozc on a missing input: exit {status}, stderr {err!r}, files {os.listdir(tmp)}")
         bad = os.path.join(HERE, "diag", "fail_unsafe_head.moz")
         for flags, out in ((["--emit=cpp"], "out.cpp"), ([], "node")):
             target = os.path.join(tmp, out)
