@@ -59,26 +59,28 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def memory_kib(pid):
-    """Rss, Pss and private (Private_Clean + Private_Dirty) memory of a process, in KiB."""
+def proc_values(path):
+    """{key: first number} of a /proc file of "Key:  number ..." lines (status, meminfo, smaps_rollup)."""
     values = {}
-    with open(f"/proc/{pid}/smaps_rollup") as f:
+    with open(path) as f:
         for line in f:
             parts = line.split()
             if len(parts) >= 2 and parts[0].endswith(":") and parts[1].isdigit():
                 values[parts[0][:-1]] = int(parts[1])
+    return values
+
+
+def memory_kib(pid):
+    """Rss, Pss and private (Private_Clean + Private_Dirty) memory of a process, in KiB."""
+    values = proc_values(f"/proc/{pid}/smaps_rollup")
     return {"rss": values.get("Rss", 0), "pss": values.get("Pss", 0),
             "private": values.get("Private_Clean", 0) + values.get("Private_Dirty", 0)}
 
 
 def context_switches(pid):
     """Voluntary + involuntary context switches of a process so far (each wake-up from the event loop is one)."""
-    total = 0
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
-                total += int(line.split()[1])
-    return total
+    values = proc_values(f"/proc/{pid}/status")
+    return values.get("voluntary_ctxt_switches", 0) + values.get("nonvoluntary_ctxt_switches", 0)
 
 
 def machine_cpu():
@@ -90,19 +92,11 @@ def machine_cpu():
 
 
 def threads(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("Threads:"):
-                return int(line.split()[1])
-    return 0
+    return proc_values(f"/proc/{pid}/status").get("Threads", 0)
 
 
 def mem_available_kib():
-    with open("/proc/meminfo") as f:
-        for line in f:
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1])
-    return 0
+    return proc_values("/proc/meminfo").get("MemAvailable", 0)
 
 
 def loadavg():

@@ -761,7 +761,7 @@ class CppEmitter {
       w_.line("if (sign > 0) acc.add(x); else acc.remove(x);");
       w_.line("const bool gone = acc.empty();  // (acc is not read again when gone)");
       w_.line("if (gone) agg_" + a.id + "_state_.erase(group);");
-      publish_group(a, "gone", "acc");
+      publish_group(a, "gone");
       return;
     }
     w_.open("void agg_" + a.id + "(" + params + ") {");
@@ -778,12 +778,12 @@ class CppEmitter {
     w_.line("acc.add(" + agg_arg(agg) + ");");
     close_steps(depth);
     w_.line("const " + group_tuple_type(a) + " group{" + group_values(a) + "};");
-    publish_group(a, "acc.empty()", "acc");
+    publish_group(a, "acc.empty()");
   }
 
   // The end of a group's aggregate function: `empty` says the group has no
-  // rows left, `acc` holds its value otherwise. Closes the function.
-  void publish_group(const AggregatePlan& a, const std::string& empty, const std::string& acc) {
+  // rows left, the local `acc` holds its value otherwise. Closes the function.
+  void publish_group(const AggregatePlan& a, const std::string& empty) {
     const Rule& r = *a.rule;
     const Expr& agg = *head_aggregate(r);
     w_.line("auto last = agg_" + a.id + "_last_.find(group);");
@@ -791,7 +791,7 @@ class CppEmitter {
     for (size_t i = 0; i < r.head.args.size(); ++i) {
       const Expr& f = *r.head.args[i];
       std::string v = f.kind == ExprKind::Aggregate ? "@" : exprs_.emit(f);
-      vals_new += (i ? ", " : "") + (v == "@" ? acc + "." + agg.text + "()" : v);
+      vals_new += (i ? ", " : "") + (v == "@" ? "acc." + agg.text + "()" : v);
       vals_old += (i ? ", " : "") + (v == "@" ? std::string("last->second") : v);
     }
     w_.open("if (" + empty + ") {");
@@ -805,7 +805,7 @@ class CppEmitter {
     }
     w_.line("return;");
     w_.close("}");
-    w_.line("const auto value = " + acc + "." + agg.text + "();");
+    w_.line("const auto value = acc." + agg.text + "();");
     w_.line("if (last != agg_" + a.id + "_last_.end() && last->second == value) return;");
     w_.line("agg_" + a.id + "_last_[group] = value;");
     w_.line(T(r.head.pred) + " h{" + vals_new + "};");
