@@ -12,7 +12,7 @@ bool is_cpp_source(const std::string& path) {
 
 const char* usage_text() {
   return "usage: mozc FILE.moz [FILE.moz ...] [-o BIN]            compile to a node executable\n"
-         "       mozc FILE.moz ... --emit=ast|rules|dataflow|cpp [-o OUT]\n"
+         "       mozc FILE.moz ... --emit=ast|rules|plan|dataflow|cpp [-o OUT]\n"
          "       mozc FILE.moz ... --check                       check only\n"
          "       mozc FILE.moz ... --functions=F.hpp [F.cpp ...] [-o BIN]   with C++ functions\n"
          "       mozc --help | --version\n"
@@ -95,10 +95,11 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       Action act;
       if (what == "ast") act = Action::EmitAst;
       else if (what == "rules") act = Action::EmitRules;
+      else if (what == "plan") act = Action::EmitPlan;
       else if (what == "dataflow") act = Action::EmitDataflow;
       else if (what == "cpp") act = Action::EmitCpp;
       else {
-        error = "unknown --emit kind '" + what + "' (expected ast, rules, dataflow or cpp)";
+        error = "unknown --emit kind '" + what + "' (expected ast, rules, plan, dataflow or cpp)";
         return std::nullopt;
       }
       if (!set_action(act)) return std::nullopt;

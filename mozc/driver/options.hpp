@@ -7,7 +7,7 @@
 
 namespace mozc {
 
-enum class Action { Binary, Check, EmitAst, EmitRules, EmitDataflow, EmitCpp, Help, Version };
+enum class Action { Binary, Check, EmitAst, EmitRules, EmitPlan, EmitDataflow, EmitCpp, Help, Version };
 
 struct Options {
   Action action = Action::Binary;

@@ -68,8 +68,12 @@ bool compile(const Options& options, Compilation& c) {
   }
 
   c.plan = plan_program(*c.checked);
+  if (options.action == Action::EmitPlan) {
+    c.text = print_plan(c.plan);
+    return true;
+  }
   if (options.action == Action::EmitDataflow) {
-    c.text = emit_dataflow(*c.checked, c.plan, program_name(options));
+    c.text = emit_dataflow(c.plan, program_name(options));
     return true;
   }
   c.text = emit_cpp(*c.checked, c.plan, program_name(options), c.function_includes);

@@ -1,7 +1,6 @@
-// The emit stage: C++ source of a node program. One struct per predicate with
-// typed fields and generated (de)serializers, one table per materialized
-// predicate with the indexes the plan chose, one function per strand, each
-// preceded by the source text and location of its rule.
+// The emit stage: it prints the plan and decides nothing. C++ source of a node
+// program (cpp_emitter.cpp and one file per kind of generated element) and
+// the node's dataflow as Graphviz dot (dot_emitter.cpp).
 #pragma once
 
 #include <string>
@@ -17,6 +16,6 @@ std::string emit_cpp(const CheckedProgram& program, const Plan& plan, const std:
                      const std::vector<std::string>& function_headers = {});
 
 // Graphviz dot of the node's dataflow (--emit=dataflow).
-std::string emit_dataflow(const CheckedProgram& program, const Plan& plan, const std::string& program_name);
+std::string emit_dataflow(const Plan& plan, const std::string& program_name);
 
 }  // namespace mozc

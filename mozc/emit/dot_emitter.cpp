@@ -42,9 +42,7 @@ std::string join_text(const Step& st, const Plan& plan) {
   if (st.kind == Step::Kind::KeyLookup) how = "key lookup";
   if (st.kind == Step::Kind::IndexLookup) {
     how = "index " + std::to_string(st.index);
-    auto it = plan.indexes.find(st.atom->pred);
-    if (it != plan.indexes.end() && st.index >= 0 && static_cast<size_t>(st.index) < it->second.size())
-      how = "index on field " + fields_text(it->second[st.index]);
+    how = "index on field " + fields_text(plan.pred(st.atom->pred).indexes.at(st.index));
   }
   return "join " + st.atom->pred + " (" + how + ")";
 }
@@ -62,7 +60,7 @@ const char* mode_text(StrandMode m) {
 
 std::string head_text(const Strand& s) {
   const Atom& h = s.rule->head;
-  bool deletes = s.rule->is_delete || s.mode == StrandMode::Retract;
+  bool deletes = s.head_op != HeadOp::Insert;
   std::string at = h.at ? "@" + expr_str(*h.at) : h.ndlog_located && !h.args.empty() ? "@" + expr_str(*h.args[0]) : "";
   return "-> " + std::string(deletes ? "delete " : "") + h.pred + at;
 }
@@ -79,10 +77,7 @@ std::string steps_text(const std::vector<Step>& steps, const Plan& plan, const s
 
 // The plan that recomputes a group of the strand's aggregate, if it has one.
 const AggregatePlan* recompute_plan(const Strand& s, const Plan& plan) {
-  if (s.mode != StrandMode::AggregateGroups) return nullptr;
-  for (const auto& a : plan.aggregates)
-    if (a.rule == s.rule) return &a;
-  return nullptr;
+  return s.mode == StrandMode::AggregateGroups ? &plan.aggregates.at(s.aggregate) : nullptr;
 }
 
 std::string strand_label(const Strand& s, const Plan& plan) {
@@ -101,7 +96,7 @@ std::string quoted_id(const std::string& prefix, const std::string& name) { retu
 
 }  // namespace
 
-std::string emit_dataflow(const CheckedProgram& program, const Plan& plan, const std::string& name) {
+std::string emit_dataflow(const Plan& plan, const std::string& name) {
   std::ostringstream o;
   o << "digraph \"" << esc(name) << "\" {\n";
   o << "  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=11, nodesep=0.3, ranksep=0.4, label=\""
@@ -127,20 +122,18 @@ std::string emit_dataflow(const CheckedProgram& program, const Plan& plan, const
   o << "  locspec [label=\"LocSpecDemux\", shape=trapezium, style=bold];\n";
   o << "  net_out [label=\"Network Out (UDP)\", shape=cds];\n";
   std::string sends, recvs;
-  for (const auto& [pred, p] : program.preds) {
-    if (!data_plane_overlay(pred, "send").empty()) sends += (sends.empty() ? "" : ", ") + pred;
-    if (!data_plane_overlay(pred, "recv").empty()) recvs += (recvs.empty() ? "" : ", ") + pred;
+  for (const auto& [pred, p] : plan.predicates) {
+    if (p.role == PredRole::OverlaySend) sends += (sends.empty() ? "" : ", ") + pred;
+    if (p.role == PredRole::OverlayRecv) recvs += (recvs.empty() ? "" : ", ") + pred;
   }
   if (!sends.empty()) o << "  wrap [label=\"OverlaySendWrap\\nt@ov::x -> ov.send(x, t)\", style=bold];\n";
   if (!recvs.empty()) o << "  unwrap [label=\"OverlayRecvUnwrap\\nov.recv(P) -> P\", style=bold];\n";
 
   o << "  subgraph cluster_tables {\n    label=\"tables\"; style=dashed; fontsize=10;\n";
-  for (const auto& [pred, p] : program.preds) {
-    if (!p.materialized) continue;
+  for (const auto& [pred, p] : plan.predicates) {
+    if (!p.stored) continue;
     std::string label = esc(pred);
-    auto it = plan.indexes.find(pred);
-    if (it != plan.indexes.end())
-      for (const auto& fields : it->second) label += "\\nindex on field " + fields_text(fields);
+    for (const auto& fields : p.indexes) label += "\\nindex on field " + fields_text(fields);
     o << "    " << quoted_id("t_", pred) << " [shape=cylinder, label=\"" << label << "\"];\n";
   }
   o << "  }\n";
@@ -163,8 +156,8 @@ std::string emit_dataflow(const CheckedProgram& program, const Plan& plan, const
   if (!sends.empty()) o << "  locspec -> wrap [label=\"@ov::x\"];\n";
 
   o << "  // tables: rows stored on arrival, read by joins\n";
-  for (const auto& [pred, p] : program.preds)
-    if (p.materialized) o << "  demux -> " << quoted_id("t_", pred) << " [style=dashed, label=\"store\"];\n";
+  for (const auto& [pred, p] : plan.predicates)
+    if (p.stored) o << "  demux -> " << quoted_id("t_", pred) << " [style=dashed, label=\"store\"];\n";
   for (const auto& s : plan.strands) {
     std::vector<const Step*> reads;
     for (const auto& st : s.steps) reads.push_back(&st);

@@ -1,10 +1,13 @@
-// The plan stage's output: for every rule and every predicate that can trigger
-// it, a strand — an ordered list of steps (joins through chosen indexes,
-// assignments, selections) ending in a head action. Also the hash indexes each
-// table needs and the timers that periodic events need.
+// The plan stage's output, which holds every decision the emitters print:
+// for every rule and every predicate that can trigger it, a strand — an ordered
+// list of steps (joins through chosen indexes, assignments, selections) ending
+// in a head action, with the variables it reads; for every predicate its role,
+// its indexes and the strands its tuples start, in order; the timers periodic
+// events need. `mozc --emit=plan` prints it (plan_printer.cpp).
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,10 +49,25 @@ enum class StrandMode {
   AggregateDelta,   // one-table aggregate: add the row's value to its group, or take it back
 };
 
+// What the head of a strand does with each result.
+enum class HeadOp {
+  Insert,
+  Delete,         // a delete rule, or a Retract strand
+  DeleteAtOnce,   // a local delete applied before the next strand runs (Rule::at_once): the
+                  // strand reaches the head's table only through its key, so no iterator dangles
+};
+
 struct Strand {
   std::string id;  // unique C++-friendly name: <rule>_<n>
   const Rule* rule = nullptr;
+  bool first_of_rule = false;  // the rule's first strand (its source is shown there)
   StrandMode mode = StrandMode::Derive;
+  HeadOp head_op = HeadOp::Insert;
+  int aggregate = -1;             // index into Plan::aggregates for Aggregate{Groups,Delta}
+  // AggregateGroups: the group the trigger row names is recomputed too (when
+  // the row is gone, a self-join can no longer find it through the table).
+  bool recompute_trigger_group = false;
+  std::set<std::string> live;     // variables read after they are bound; others are never bound
   const Atom* trigger = nullptr;  // the body atom whose tuples start the strand
   int timer = -1;                 // periodic trigger: index into Plan::timers
   std::vector<Binding> trigger_binds;
@@ -69,6 +87,39 @@ struct AggregatePlan {
   // recomputed: the body reads one table and calls nothing impure, so each
   // row's contribution can be taken back exactly when the row goes.
   bool incremental = false;
+  bool head_stored = false;     // the head is a table: an emptied group deletes its row
+  std::set<std::string> live;   // variables the recomputation reads
+};
+
+// A predicate's part in the dataflow, decided once here.
+enum class PredRole {
+  Table,            // materialized
+  Event,
+  ContextTable,     // a CView's table of pending calls: refuses new ones when full
+  OverlaySend,      // ov.send(Dest, Packet): LocSpecDemux routes ov::x here (OverlaySendWrap)
+  OverlayRecv,      // ov.recv(Packet): the payload goes on as a local tuple (OverlayRecvUnwrap)
+  OverlayLocalAddr, // ov.localAddr(X): this node is ov::X for each row
+  RuntimeAddr,      // localAddr(A): this node's IP address, kept by the runtime
+};
+
+// A strand a tuple starts; `sign` is +1 / -1 for strands that keep an
+// aggregate up to date row by row (row added / gone), 0 for the others.
+struct Dispatch {
+  int strand;
+  int sign = 0;
+};
+
+struct PredicatePlan {
+  const PredInfo* info = nullptr;
+  PredRole role = PredRole::Event;
+  std::string overlay;                    // OverlaySend/Recv/LocalAddr: the overlay's name
+  bool stored = false;                    // its rows live in a table
+  bool facts = true;                      // --facts rows may name it (not made by a rewrite)
+  std::vector<std::vector<int>> indexes;  // secondary hash indexes its joins use
+  // The strands its tuples start, in order: on an event or a new row, and when
+  // a row goes (deletion, expiry, eviction, replacement). A delete applied at
+  // once runs last, so the other strands of the same tuple still see its row.
+  std::vector<Dispatch> on_insert, on_remove;
 };
 
 struct TimerPlan {
@@ -78,12 +129,22 @@ struct TimerPlan {
 };
 
 struct Plan {
+  std::map<std::string, PredicatePlan> predicates;  // ordered: deterministic output
   std::vector<Strand> strands;
   std::vector<AggregatePlan> aggregates;
   std::vector<TimerPlan> timers;
-  std::map<std::string, std::vector<std::vector<int>>> indexes;  // table -> index field lists
   std::vector<const Rule*> facts;
+
+  const PredicatePlan& pred(const std::string& name) const { return predicates.at(name); }
+  bool has_role(PredRole role) const {
+    for (const auto& [name, p] : predicates)
+      if (p.role == role) return true;
+    return false;
+  }
 };
+
+// Readable text of the plan (--emit=plan).
+std::string print_plan(const Plan& plan);
 
 Plan plan_program(const CheckedProgram& program);
 

@@ -16,6 +16,10 @@ void vars_of(const Expr& e, std::vector<std::string>& out) {
   if (e.kind == ExprKind::Var) out.push_back(e.text);
   for (const auto& a : e.args) vars_of(*a, out);
 }
+void vars_of(const Expr& e, std::set<std::string>& out) {
+  if (e.kind == ExprKind::Var) out.insert(e.text);
+  for (const auto& a : e.args) vars_of(*a, out);
+}
 
 // Calls whose value differs from one call to the next: their declarations say
 // so (MOSAIC_IMPURE, read with the signature).
@@ -40,15 +44,107 @@ class Planner {
   explicit Planner(const CheckedProgram& cp) : cp_(cp) {}
 
   Plan run() {
+    for (const auto& [name, p] : cp_.preds) predicate(p);
     for (const auto& r : cp_.program.rules) {
       if (r.is_fact()) plan_.facts.push_back(&r);
       else rule(r);
     }
+    for (auto& s : plan_.strands) decide_strand(s);
+    for (auto& a : plan_.aggregates) a.live = live_vars(a.steps, head_aggregate(*a.rule));
+    dispatch();
     return std::move(plan_);
   }
 
  private:
   bool is_event(const Atom& a) const { return is_periodic(a.pred) || !cp_.preds.at(a.pred).materialized; }
+
+  void predicate(const PredInfo& info) {
+    PredicatePlan& p = plan_.predicates[info.name];
+    p.info = &info;
+    p.stored = info.materialized;
+    p.facts = !info.generated;
+    p.role = info.materialized ? PredRole::Table : PredRole::Event;
+    if (info.reject_when_full) p.role = PredRole::ContextTable;
+    if (is_local_addr(info.name)) p.role = PredRole::RuntimeAddr;
+    // An overlay's data plane has the shapes the checker requires of it.
+    if (std::string ov = data_plane_overlay(info.name, "send"); !ov.empty() && info.arity == 2)
+      p.role = PredRole::OverlaySend, p.overlay = ov;
+    if (std::string ov = data_plane_overlay(info.name, "recv"); !ov.empty() && !info.materialized)
+      p.role = PredRole::OverlayRecv, p.overlay = ov;
+    if (std::string ov = local_addr_overlay(info.name); !ov.empty() && info.materialized && info.arity == 1)
+      p.role = PredRole::OverlayLocalAddr, p.overlay = ov;
+  }
+
+  // The decisions about a strand that follow from its steps and its rule.
+  void decide_strand(Strand& s) {
+    const Rule& r = *s.rule;
+    for (size_t i = 0; i < plan_.aggregates.size(); ++i)
+      if (plan_.aggregates[i].rule == &r) s.aggregate = static_cast<int>(i);
+    const bool deletes = r.is_delete || s.mode == StrandMode::Retract;
+    s.head_op = deletes ? HeadOp::Delete : HeadOp::Insert;
+    // Applying a delete at once is safe only where the strand holds no
+    // iterator into that table (it reaches the row through its key) and the
+    // row is this node's.
+    bool local_head = !r.head.at && !r.head.ndlog_located;
+    if (deletes && r.at_once && local_head &&
+        std::all_of(s.steps.begin(), s.steps.end(), [&](const Step& st) {
+          return !st.atom || st.atom->pred != r.head.pred || st.kind == Step::Kind::KeyLookup;
+        }))
+      s.head_op = HeadOp::DeleteAtOnce;
+    if (s.mode == StrandMode::AggregateGroups) {
+      const AggregatePlan& a = plan_.aggregates.at(s.aggregate);
+      s.recompute_trigger_group = !a.group_vars.empty() && std::all_of(a.group_vars.begin(), a.group_vars.end(), [&](const std::string& v) {
+        return std::any_of(s.trigger_binds.begin(), s.trigger_binds.end(), [&](const Binding& b) { return b.var == v; });
+      });
+    }
+    s.live = strand_live_vars(s);
+  }
+
+  // Variables a strand reads after binding them: what its checks, lookups,
+  // assignments and head need.
+  std::set<std::string> strand_live_vars(const Strand& s) const {
+    std::set<std::string> live = live_vars(s.steps, nullptr);
+    for (const auto& c : s.trigger_checks) vars_of(*c.value, live);
+    if (s.trigger_check_local) vars_of(*s.trigger_check_local, live);
+    const Rule& r = *s.rule;
+    if (s.mode == StrandMode::AggregateGroups || s.mode == StrandMode::AggregateDelta) {
+      const AggregatePlan& a = plan_.aggregates.at(s.aggregate);
+      live.insert(a.group_vars.begin(), a.group_vars.end());
+      if (s.mode == StrandMode::AggregateDelta) vars_of(*head_aggregate(r), live);
+      return live;
+    }
+    if (r.head.at) vars_of(*r.head.at, live);
+    for (const auto& a : r.head.args) vars_of(*a, live);
+    return live;
+  }
+  static std::set<std::string> live_vars(const std::vector<Step>& steps, const Expr* also) {
+    std::set<std::string> live;
+    if (also) vars_of(*also, live);
+    for (const auto& st : steps) {
+      for (const auto& v : st.lookup_values) vars_of(*v, live);
+      for (const auto& c : st.checks) vars_of(*c.value, live);
+      if (st.check_local) vars_of(*st.check_local, live);
+      if (st.expr) vars_of(*st.expr, live);
+    }
+    return live;
+  }
+
+  // Which strands each predicate's tuples start, and in what order.
+  void dispatch() {
+    for (size_t i = 0; i < plan_.strands.size(); ++i) {
+      const Strand& s = plan_.strands[i];
+      if (!s.trigger || s.timer >= 0) continue;
+      PredicatePlan& p = plan_.predicates.at(s.trigger->pred);
+      const int n = static_cast<int>(i);
+      const bool delta = s.mode == StrandMode::AggregateDelta;
+      if (s.mode == StrandMode::Retract) p.on_remove.push_back({n, 0});
+      else p.on_insert.push_back({n, delta ? 1 : 0});
+      if (s.mode == StrandMode::AggregateGroups || delta) p.on_remove.push_back({n, delta ? -1 : 0});
+    }
+    for (auto& [name, p] : plan_.predicates)
+      std::stable_partition(p.on_insert.begin(), p.on_insert.end(),
+                            [&](const Dispatch& d) { return !plan_.strands[d.strand].rule->at_once; });
+  }
 
   void rule(const Rule& r) {
     const Expr* agg = head_aggregate(r);
@@ -77,6 +173,7 @@ class Planner {
     int n = 0;
     for (const Atom* trig : triggers) {
       plan_.strands.push_back(strand(r, trig, mode, ++n));
+      plan_.strands.back().first_of_rule = n == 1;
       // A shipped copy of tables goes away with its source rows (delete propagation).
       if (mode == StrandMode::Derive && !event && cp_.preds.at(r.head.pred).generated)
         plan_.strands.push_back(strand(r, trig, StrandMode::Retract, ++n));
@@ -124,6 +221,7 @@ class Planner {
     a.rule = &r;
     a.id = r.name;
     a.incremental = incremental;
+    a.head_stored = cp_.preds.at(r.head.pred).materialized;
     std::set<std::string> bound;
     for (size_t i = 0; i < r.head.args.size(); ++i) {
       const Expr& f = *r.head.args[i];
@@ -256,7 +354,7 @@ class Planner {
   }
 
   int index_for(const std::string& pred, const std::vector<int>& fields) {
-    auto& list = plan_.indexes[pred];
+    auto& list = plan_.predicates.at(pred).indexes;
     auto it = std::find(list.begin(), list.end(), fields);
     if (it != list.end()) return static_cast<int>(it - list.begin());
     list.push_back(fields);

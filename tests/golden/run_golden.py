@@ -6,6 +6,7 @@ and its output compared with <name>.expected, kept next to it.
   rules/     mozc FILE --emit=rules       expect exit 0; stdout
   (a case may add flags on its first line: // mozc-flags: --cview-opt=inline)
   cpp/       mozc FILE --emit=cpp         expect exit 0; stdout
+  plan/      mozc FILE --emit=plan        expect exit 0; stdout
   dataflow/  mozc FILE --emit=dataflow    expect exit 0; stdout
   ast/       mozc FILE --emit=ast         expect exit 0; stdout
 
@@ -34,6 +35,7 @@ KINDS = {
     "diag": (["--check"], 1, "stderr"),
     "rules": (["--emit=rules"], 0, "stdout"),
     "cpp": (["--emit=cpp"], 0, "stdout"),
+    "plan": (["--emit=plan"], 0, "stdout"),
     "dataflow": (["--emit=dataflow"], 0, "stdout"),
     "ast": (["--emit=ast"], 0, "stdout"),
 }

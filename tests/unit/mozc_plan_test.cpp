@@ -30,7 +30,7 @@ TEST_CASE("planner: one strand per table trigger; key lookup, index or scan per 
   CHECK(strand(plan, "j1_1").steps[0].kind == Step::Kind::KeyLookup);
   CHECK(strand(plan, "j1_2").trigger->pred == "b");
   CHECK(strand(plan, "j1_2").steps[0].kind == Step::Kind::IndexLookup);
-  CHECK(plan.indexes.at("a") == std::vector<std::vector<int>>{{1}});  // one shared index on a's 2nd field
+  CHECK(plan.pred("a").indexes == std::vector<std::vector<int>>{{1}});  // one shared index on a's 2nd field
   CHECK(strand(plan, "j3_1").steps[0].kind == Step::Kind::Scan);
 }
 

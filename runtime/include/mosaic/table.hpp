@@ -27,6 +27,7 @@ inline constexpr size_t kUnbounded = std::numeric_limits<size_t>::max();
 template <class Row, class... Indexes>
 class Table {
  public:
+  using RowType = Row;
   using Key = typename Row::Key;
   struct Entry {
     Row row;

@@ -1,0 +1,41 @@
+// The tuple type of every predicate, one line each (the codec, key and
+// conversions come from mosaic::Tuple), and the secondary indexes the plan chose.
+#include "emit/emit_context.hpp"
+
+namespace mozc {
+
+namespace {
+
+const char* role_comment(PredRole role) {
+  switch (role) {
+    case PredRole::Table: return "table";
+    case PredRole::Event: return "event";
+    case PredRole::ContextTable: return "pending view calls";
+    case PredRole::OverlaySend: return "overlay send";
+    case PredRole::OverlayRecv: return "overlay recv";
+    case PredRole::OverlayLocalAddr: return "this node's overlay addresses";
+    case PredRole::RuntimeAddr: return "this node's IP address";
+  }
+  return "";
+}
+
+}  // namespace
+
+void emit_tuple_types(EmitContext& cx) {
+  for (const auto& [name, p] : cx.plan.predicates) {
+    const PredInfo& info = *p.info;
+    std::string keys, fields;
+    if (p.stored)
+      for (size_t i = 0; i < info.keys.size(); ++i) keys += (i ? ", " : "") + std::to_string(info.keys[i]);
+    for (size_t i = 0; i < info.arity; ++i) fields += ", " + cpp_type(info.types[i]);
+    cx.w.line("using " + tuple_type(name) + " = Tuple<" + cpp_string_literal(name) + ", Keys<" + keys + ">" + fields +
+              ">;  // " + role_comment(p.role) + (info.generated ? ", made by a rewrite" : ""));
+    for (size_t ix = 0; ix < p.indexes.size(); ++ix) {
+      std::string positions;
+      for (int f : p.indexes[ix]) positions += ", " + std::to_string(f);
+      cx.w.line("using " + cpp_ident(name) + "_ix" + std::to_string(ix) + " = Index<" + tuple_type(name) + positions + ">;");
+    }
+  }
+}
+
+}  // namespace mozc

@@ -1,0 +1,306 @@
+// The elements every compiled program shares, written once as templates over
+// the program's predicates instead of being printed per program:
+//
+//   Mux            local tuples awaiting their strands, one queue per predicate
+//   ReceiveDemux   a tuple from the Mux or the network to its table and strands
+//   LocSpecDemux   a derived tuple to the Mux, the network or an overlay
+//   network codec  tuple messages [op][predicate][fields...] in and out
+//   --facts, --dump and soft-state expiry over the program's tables
+//
+// A generated program derives from Engine<Self, Pred<T, flags>...> (the CRTP:
+// Self is the program) and writes only what its rules decide: its tables, its
+// strands, and which strands each predicate's tuples start —
+//   void on(const T&)        an event arrived
+//   void inserted(const T&)  a row was added to T's table
+//   void removed(const T&)   a row left it (deletion, expiry, eviction, replacement)
+// and, where the program needs them, to_overlay (OverlaySendWrap), is_local
+// (multi-homing) and admit (a CView context table full of pending calls).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "mosaic/program.hpp"
+#include "mosaic/tuple.hpp"
+
+namespace mosaic {
+
+// What the compiler decided about a predicate (see mozc --emit=plan).
+enum PredFlags : unsigned {
+  kEvent = 0,
+  kStored = 1u << 0,         // materialized: its rows live in a Table
+  kBestEffort = 1u << 1,     // sent without acknowledgements
+  kShortcut = 1u << 2,       // local inserts are handled at once, not queued (CView local event shortcut)
+  kNoFacts = 1u << 3,        // made by a rewrite: no --facts row may name it
+  kRuntimeKept = 1u << 4,    // localAddr: the runtime inserts its one row; no fact or datagram may
+  kLocatedAtField0 = 1u << 5,  // p(@A, ...): field 0 is the node a --facts row belongs to
+  kUnwrap = 1u << 6,         // ov.recv(Packet): the payload goes on as a local tuple (OverlayRecvUnwrap)
+  kBounded = 1u << 7,        // a CView context table: the program's admit() may refuse a row
+};
+
+template <class Row, unsigned Flags = kEvent>
+struct Pred {
+  using Tuple = Row;
+  static constexpr unsigned kFlags = Flags;
+};
+
+// The tables of a program, by reference, for the engine: MOSAIC_TABLES(a_, b_).
+#define MOSAIC_TABLES(...)                                     \
+  auto tables() { return std::tie(__VA_ARGS__); }              \
+  auto tables() const { return std::tie(__VA_ARGS__); }
+
+template <class Self, class... Ps>
+class Engine : public Program {
+  template <class T>
+  static constexpr size_t index_of() {
+    size_t i = 0, found = sizeof...(Ps);
+    ((std::is_same_v<typename Ps::Tuple, T> ? (found = i, ++i) : ++i), ...);
+    return found;
+  }
+  template <class T>
+  using PredOf = std::tuple_element_t<index_of<T>(), std::tuple<Ps...>>;
+  template <class T>
+  static constexpr unsigned flags_of = PredOf<T>::kFlags;
+
+ public:
+  std::string insert_fact(const std::string& pred, const std::vector<Value>& v) override {
+    std::string result = "unknown predicate '" + pred + "'";
+    (void)((!(Ps::kFlags & kNoFacts) && Ps::Tuple::kName == pred && (result = fact<Ps>(v), true)) || ...);
+    return result;
+  }
+
+  bool receive(std::string_view message) override {
+    Reader r(message);
+    uint8_t op;
+    if (!r.u8(op) || (op != uint8_t(Op::Insert) && op != uint8_t(Op::Delete))) return false;
+    return accept(message.substr(1), Op(op));
+  }
+
+  bool run(size_t budget) override {
+    static constexpr std::array<void (Engine::*)(Op), sizeof...(Ps)> handlers{&Engine::next<Ps>...};
+    while (budget-- > 0 && !mux_.empty()) {
+      auto [pred, op] = mux_.front();
+      mux_.pop_front();
+      (this->*handlers[pred])(op);
+    }
+    return !mux_.empty();
+  }
+
+  void expire() override {
+    const double now = rt_->now();
+    std::apply([&](auto&... table) { (expire_table(table, now), ...); }, self().tables());
+  }
+
+  void dump(JsonSink& s) const override {
+    auto one = [&](const auto& table) {
+      s.begin_table(std::remove_cvref_t<decltype(table)>::RowType::kName);
+      for (const auto& [k, e] : table.rows()) {
+        s.begin_row();
+        e.row.dump(s);
+        s.end_row();
+      }
+      s.end_table();
+    };
+    std::apply([&](const auto&... table) { (one(table), ...); }, static_cast<const Self&>(*this).tables());
+  }
+
+ protected:
+  // LocSpecDemux: a tuple for this node goes to the Mux (or, with the local
+  // event shortcut, straight to its strands), one for an overlay address to
+  // that overlay's send (OverlaySendWrap), any other to the network.
+  template <class T>
+  void deliver(T&& t, Op op, const Addr* dest) {
+    using Row = std::remove_cvref_t<T>;
+    const bool local = !dest || self().is_local(*dest);
+    if constexpr ((flags_of<Row> & kShortcut) != 0) {
+      if (local && op == Op::Insert && shortcut_depth_ < 32) {  // bounded: long chains still queue
+        ++shortcut_depth_;
+        handle(static_cast<const Row&>(t), op);
+        --shortcut_depth_;
+        return;
+      }
+    }
+    if (local) enqueue(std::forward<T>(t), op);
+    else if (dest->is_overlay()) to_overlay_or_drop(*dest, t.pack(), op);
+    else send(*dest, t, op);
+  }
+
+  template <class T>
+  void enqueue(T&& t, Op op) {
+    using Row = std::remove_cvref_t<T>;
+    std::get<index_of<Row>()>(queues_).push_back(std::forward<T>(t));
+    mux_.emplace_back(static_cast<uint16_t>(index_of<Row>()), op);
+  }
+
+  // A row is deleted only while the stored one still equals it.
+  template <class Row>
+  void delete_row(const Row& t) {
+    auto& table = table_of<Row>();
+    const Row* cur = table.find(t.key());
+    if (!cur || !(*cur == t)) return;
+    Row old;
+    table.erase(t.key(), &old);
+    removed_hook(old);
+  }
+
+  // OverlaySendWrap for overlay `Send` (ov.send(Dest, Packet)): the packet
+  // becomes the local event ov.send(x, packet), the address's inner value x
+  // converted to the type of ov's nodes.
+  template <class Send>
+  void wrap(const Addr& dest, Packet&& packet) {
+    Send s;
+    if (!convert(dest.inner(), get<0>(s))) {
+      using Node = std::remove_cvref_t<decltype(get<0>(s))>;
+      std::string_view ov = Send::kName.substr(0, Send::kName.find('.'));
+      rt_->dropped(Drop::Unroutable, dest.to_string() + " is no node of overlay " + std::string(ov) +
+                                         ", whose nodes are " + TypeName<Node>::str());
+      return;
+    }
+    get<1>(s) = std::move(packet);
+    enqueue(std::move(s), Op::Insert);
+  }
+
+  // Defaults a program hides with its own where it needs them.
+  bool is_local(const Addr& a) const { return a == rt_->local_addr(); }
+  bool to_overlay(const Addr&, Packet&) { return false; }  // true when some overlay of the program took it
+
+ private:
+  Self& self() { return static_cast<Self&>(*this); }
+
+  template <class T>
+  auto& table_of() { return std::get<TableIndex<T, decltype(self().tables())>::value>(self().tables()); }
+  template <class T, class Tables>
+  struct TableIndex;
+  template <class T, class... Tabs>
+  struct TableIndex<T, std::tuple<Tabs&...>> {
+    static constexpr size_t value = [] {
+      size_t i = 0, found = sizeof...(Tabs);
+      ((std::is_same_v<typename Tabs::RowType, T> ? (found = i, ++i) : ++i), ...);
+      return found;
+    }();
+  };
+
+  // Mux -> ReceiveDemux: the next queued tuple of predicate P.
+  template <class P>
+  void next(Op op) {
+    auto& queue = std::get<index_of<typename P::Tuple>()>(queues_);
+    typename P::Tuple t = std::move(queue.front());
+    queue.pop_front();
+    handle(t, op);
+  }
+
+  // ReceiveDemux: a stored predicate's tuple changes its table (and the table's
+  // strands run on what changed); an event runs its strands.
+  template <class Row>
+  void handle(const Row& t, Op op) {
+    constexpr unsigned flags = flags_of<Row>;
+    if constexpr ((flags & kStored) != 0) {
+      if (op == Op::Insert) insert_row(t);
+      else delete_row(t);
+    } else if (op == Op::Insert) {
+      if constexpr (requires { self().on(t); }) self().on(t);
+      if constexpr ((flags & kUnwrap) != 0) {
+        // OverlayRecvUnwrap: if the payload is itself some ov.recv(...), it is
+        // unwrapped again when its turn comes.
+        if (!accept(get<0>(t).bytes, Op::Insert))
+          rt_->dropped(Drop::MalformedPacket, std::string(Row::kName) + " carried a tuple this program cannot decode");
+      }
+    }
+  }
+
+  template <class Row>
+  void insert_row(const Row& t) {
+    if constexpr ((flags_of<Row> & kBounded) != 0)
+      if (!self().admit(t)) return;
+    auto& table = table_of<Row>();
+    std::vector<Row> removed;
+    auto outcome = table.insert(t, rt_->now(), removed);
+    for (const auto& old : removed) removed_hook(old);
+    using Outcome = typename std::remove_cvref_t<decltype(table)>::Outcome;
+    if (outcome == Outcome::Refreshed || outcome == Outcome::Rejected) return;
+    if constexpr (requires { self().inserted(t); }) self().inserted(t);
+  }
+
+  // Deletion, expiry, eviction and replacement all end here.
+  template <class Row>
+  void removed_hook(const Row& t) {
+    if constexpr (requires { self().removed(t); }) self().removed(t);
+  }
+
+  template <class Tab>
+  void expire_table(Tab& table, double now) {
+    if (!table.has_lifetime()) return;
+    std::vector<typename Tab::RowType> gone;
+    table.expire(now, gone);
+    for (const auto& t : gone) removed_hook(t);
+  }
+
+  // Decodes a packet, [predicate][fields], and queues its tuple: for the
+  // network (after the op byte) and for OverlayRecvUnwrap. False, changing
+  // nothing, when malformed.
+  bool accept(std::string_view packet, Op op) {
+    Reader r(packet);
+    std::string pred;
+    if (!r.bytes(pred)) return false;
+    bool ok = false;
+    // No other node can say what this node's own address is.
+    (void)((!(Ps::kFlags & kRuntimeKept) && Ps::Tuple::kName == pred && (ok = decode_into<typename Ps::Tuple>(r, op), true)) ||
+           ...);
+    return ok;
+  }
+  template <class Row>
+  bool decode_into(Reader& r, Op op) {
+    Row t;
+    if (!t.decode(r) || !r.at_end()) return false;
+    enqueue(std::move(t), op);
+    return true;
+  }
+
+  template <class Row>
+  void send(const Addr& dest, const Row& t, Op op) {
+    Writer w;
+    w.u8(uint8_t(op));
+    w.bytes(Row::kName);
+    t.encode(w);
+    rt_->send(dest, w.take(), (flags_of<Row> & kBestEffort) != 0);
+  }
+
+  void to_overlay_or_drop(const Addr& dest, Packet&& packet, Op op) {
+    if (op != Op::Insert) {
+      rt_->dropped(Drop::Unroutable, "a deletion cannot be sent through overlay address " + dest.to_string());
+      return;
+    }
+    if (!self().to_overlay(dest, packet))
+      rt_->dropped(Drop::Unroutable, "no overlay of this program routes " + dest.to_string());
+  }
+
+  // A --facts row, inserted as if derived here (sent on if located elsewhere).
+  template <class P>
+  std::string fact(const std::vector<Value>& v) {
+    using Row = typename P::Tuple;
+    if constexpr ((P::kFlags & kRuntimeKept) != 0) {
+      return std::string(Row::kName) + " is this node's own IP address, kept by the runtime";
+    } else {
+      Row t;
+      if (size_t bad = t.assign(v); bad != size_t(-1)) return fact_mismatch(Row::signature(), v, bad);
+      const Addr* dest = nullptr;
+      if constexpr ((P::kFlags & kLocatedAtField0) != 0) dest = &get<0>(t);
+      deliver(std::move(t), Op::Insert, dest);
+      return "";
+    }
+  }
+
+  std::tuple<std::deque<typename Ps::Tuple>...> queues_;
+  std::deque<std::pair<uint16_t, Op>> mux_;  // the Mux: which predicate's queue goes next
+  int shortcut_depth_ = 0;                   // nesting of tuples handled without the Mux
+};
+
+}  // namespace mosaic
