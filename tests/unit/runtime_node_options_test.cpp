@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "node_options.hpp"
+#include "node/node_options.hpp"
 
 using namespace mosaic;
 
