@@ -160,35 +160,6 @@ TEST_CASE("sim: a message to a peer that never answers is given up at --retry-fo
   CHECK(s.pb.held().empty());
 }
 
-TEST_CASE("FaultInjection: the drop rate drops a seeded fraction of arriving datagrams, the same one every time") {
-  auto filtered_of = [](uint64_t seed) {
-    boost::asio::io_context io;
-    SimNetwork network(io);
-    SimTransport from(network), to(network);
-    FaultInjection faults(io, to, {0.25, seed});
-    std::string error;
-    REQUIRE(from.open(kA, error));
-    REQUIRE(faults.open(kB, error));
-    uint64_t arrived = 0;
-    faults.start([&](const Addr& sender, std::string_view datagram) {
-      CHECK(sender == kA);
-      CHECK(datagram == "d");
-      ++arrived;
-    });
-    for (int i = 0; i < 1000; ++i) CHECK(from.send(kB, "d"));
-    io.poll();
-    CHECK(network.delivered() == 1000);
-    CHECK(arrived + faults.filtered() == 1000);
-    CHECK(faults.dropped_arriving() == faults.filtered());
-    CHECK(faults.blocked() == 0);
-    return faults.filtered();
-  };
-  uint64_t filtered = filtered_of(7);
-  CHECK(filtered > 200);
-  CHECK(filtered < 300);
-  CHECK(filtered_of(7) == filtered);
-}
-
 TEST_CASE("SimNetwork: one transport per address; datagrams to nobody are lost; a closed transport gets nothing") {
   boost::asio::io_context io;
   SimNetwork network(io);

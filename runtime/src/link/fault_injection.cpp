@@ -7,7 +7,12 @@
 namespace mosaic {
 
 FaultInjection::FaultInjection(boost::asio::io_context& io, Transport& link, Config config)
-    : io_(io), link_(link), drop_rate_(config.drop_rate), drop_rng_(config.drop_seed), drop_(config.drop_rate) {}
+    : io_(io),
+      link_(link),
+      drop_rate_(config.drop_rate),
+      delay_(config.delay),
+      drop_rng_(config.drop_seed),
+      drop_(config.drop_rate) {}
 
 void FaultInjection::start(Receive on_datagram) {
   on_datagram_ = std::move(on_datagram);
@@ -30,7 +35,7 @@ void FaultInjection::arrive(const Addr& from, std::string_view datagram) {
 
 bool FaultInjection::send(const Addr& dest, std::string_view datagram) {
   if (peers_.drop(dest)) return false;  // lost on the way, as far as the reliable channel can tell
-  if (double late = peers_.delay(dest); late > 0) {
+  if (double late = delay_ + peers_.delay(dest); late > 0) {
     // A slow link: the datagram leaves later, from its own timer.
     auto timer = std::make_shared<boost::asio::steady_timer>(
         io_, std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(late)));

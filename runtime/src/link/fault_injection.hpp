@@ -1,7 +1,7 @@
 // Faults injected on purpose between a node and its link, for tests: a random
-// fraction of incoming datagrams dropped (--drop-rate, seeded by --seed), and
-// the PeerFilter's blocked and slow peers (--block, control ops block, unblock
-// and delay). A Transport around another one, so the node above sees only a
+// fraction of incoming datagrams dropped (--drop-rate, seeded by --seed), every
+// outgoing one delayed (--delay-ms), and the PeerFilter's blocked and slow
+// peers (--block, control ops block, unblock and delay). A Transport around another one, so the node above sees only a
 // worse network and nothing below knows.
 #pragma once
 
@@ -21,6 +21,7 @@ class FaultInjection final : public Transport {
   struct Config {
     double drop_rate = 0;    // fraction of incoming datagrams to drop
     uint64_t drop_seed = 0;  // seeds the drop decisions
+    double delay = 0;        // seconds every outgoing datagram waits, before any delay of its peer
   };
 
   // `link` must outlive this; delayed datagrams wait on `io`.
@@ -44,6 +45,7 @@ class FaultInjection final : public Transport {
   Receive on_datagram_;
   PeerFilter peers_;
   double drop_rate_;
+  double delay_;
   std::mt19937_64 drop_rng_;
   std::bernoulli_distribution drop_;
   bool open_ = false;  // delayed datagrams still waiting after close() are lost

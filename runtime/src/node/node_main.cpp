@@ -70,6 +70,7 @@ int run_node(const NodeOptions& options, Program& program) {
   FaultInjection::Config fault_config;
   fault_config.drop_rate = options.drop_rate;
   fault_config.drop_seed = seed ^ 0x5bd1e9955bd1e995ULL;  // its own stream, apart from f_rand's
+  fault_config.delay = options.delay;
   FaultInjection faults(io, udp, fault_config);
   SteadyClock clock;
   NodeConfig config;

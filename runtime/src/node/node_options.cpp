@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 
+#include "link/peer_filter.hpp"
 #include "log/log_control.hpp"
 
 namespace mosaic {
@@ -91,6 +92,13 @@ const std::map<std::string_view, Setter>& options_with_values() {
          auto p = parse_seconds(v);
          if (!p || *p > 1) return "expects a fraction between 0 and 1";
          o.drop_rate = *p;
+         return "";
+       }},
+      {"--delay-ms",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         auto ms = parse_seconds(v);  // any non-negative number
+         if (!ms || *ms > PeerFilter::kMaxDelay * 1000) return "expects milliseconds from 0 to 10000";
+         o.delay = *ms / 1000;
          return "";
        }},
       {"--seed",
@@ -181,6 +189,7 @@ std::string node_usage(std::string_view program) {
          "  --dump FILE.json      write every materialized table here on stop and on SIGUSR1\n"
          "  --stats FILE.json     write network and evaluation counters here on stop and on SIGUSR1\n"
          "  --drop-rate P         drop this fraction of incoming datagrams (testing)\n"
+         "  --delay-ms MS         every datagram sent leaves this much late (testing)\n"
          "  --seed N              seed the random functions and --drop-rate\n"
          "  --retry-for SECONDS   give up a reliable message unacknowledged this long (default 30)\n"
          "  --log-level LEVEL     error, warn (default), info or debug\n"

@@ -1,6 +1,6 @@
 // The node command line, a contract that checks outside the project rely on:
 //   BIN --addr HOST:PORT [--facts FILE] [--run-for SECONDS] [--dump FILE.json]
-//       [--stats FILE.json] [--drop-rate P] [--seed N] [--retry-for SECONDS]
+//       [--stats FILE.json] [--drop-rate P] [--delay-ms MS] [--seed N] [--retry-for SECONDS]
 //       [--log-level error|warn|info|debug] [--until-idle]
 //       [--control PORT [--control-file FILE]] [--block PEER ...] [--help]
 // Each option also accepts the --name=value form.
@@ -24,6 +24,7 @@ struct NodeOptions {
   std::string stats_file;
   std::optional<double> run_for;  // seconds
   double drop_rate = 0;
+  double delay = 0;  // --delay-ms, in seconds: every datagram sent waits this long
   std::optional<uint64_t> seed;
   double retry_for = 30;  // seconds
   LogLevel log_level = LogLevel::Warn;
