@@ -14,9 +14,13 @@ FaultInjection::FaultInjection(boost::asio::io_context& io, Transport& link, Con
       drop_rng_(config.drop_seed),
       drop_(config.drop_rate) {}
 
+bool FaultInjection::open(const Addr& local, std::string& error) {
+  open_ = link_.open(local, error);
+  return open_;
+}
+
 void FaultInjection::start(Receive on_datagram) {
   on_datagram_ = std::move(on_datagram);
-  open_ = true;
   link_.start([this](const Addr& from, std::string_view datagram) { arrive(from, datagram); });
 }
 

@@ -21,20 +21,20 @@ class FaultInjection final : public Transport {
   struct Config {
     double drop_rate = 0;    // fraction of incoming datagrams to drop
     uint64_t drop_seed = 0;  // seeds the drop decisions
-    double delay = 0;        // seconds every outgoing datagram waits, before any delay of its peer
+    double delay = 0;        // seconds every outgoing datagram waits, on top of its peer's delay
   };
 
   // `link` must outlive this; delayed datagrams wait on `io`.
   FaultInjection(boost::asio::io_context& io, Transport& link, Config config);
 
-  bool open(const Addr& local, std::string& error) override { return link_.open(local, error); }
+  bool open(const Addr& local, std::string& error) override;
   void start(Receive on_datagram) override;
   bool send(const Addr& dest, std::string_view datagram) override;
   void close() override;
 
   PeerFilter& peer_filter() { return peers_; }
-  uint64_t filtered() const { return filtered_; }            // dropped by the drop rate
-  uint64_t blocked() const { return peers_.dropped(); }      // dropped from or to a blocked peer
+  uint64_t filtered() const { return filtered_; }                  // dropped by the drop rate
+  uint64_t blocked() const { return peers_.dropped(); }            // dropped from or to a blocked peer
   uint64_t dropped_arriving() const { return dropped_arriving_; }  // arrived, then dropped here (either reason)
 
  private:
