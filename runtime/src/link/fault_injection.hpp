@@ -1,8 +1,9 @@
 // Faults injected on purpose between a node and its link, for tests: a random
 // fraction of incoming datagrams dropped (--drop-rate, seeded by --seed), every
 // outgoing one delayed (--delay-ms), and the PeerFilter's blocked and slow
-// peers (--block, control ops block, unblock and delay). A Transport around another one, so the node above sees only a
-// worse network and nothing below knows.
+// peers (--block, control ops block, unblock and delay). A Transport around
+// another one, so the node above sees only a worse network and nothing below
+// knows.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
