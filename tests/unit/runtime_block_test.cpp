@@ -11,10 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "control_protocol.hpp"
+#include "control/control_protocol.hpp"
+#include "link/fault_injection.hpp"
+#include "link/peer_filter.hpp"
+#include "link/udp/udp_transport.hpp"
 #include "mosaic/program.hpp"
-#include "node.hpp"
-#include "peer_filter.hpp"
+#include "node/clock.hpp"
+#include "node/node.hpp"
 #include "runtime_test_values.hpp"
 
 using namespace mosaic;
@@ -49,9 +52,12 @@ class Pinger final : public Program {
   std::vector<int64_t> got;
 };
 
-// Two nodes, a and b, on one event loop.
+// Two nodes, a and b, on one event loop, each on UDP behind its FaultInjection.
 struct Pair {
   boost::asio::io_context io;
+  SteadyClock clock;
+  UdpTransport udp_a{io}, udp_b{io};
+  FaultInjection fa{io, udp_a, {}}, fb{io, udp_b, {}};
   Pinger pa, pb;
   Node a, b;
 
@@ -62,7 +68,8 @@ struct Pair {
     return c;
   }
 
-  explicit Pair(double retry_for) : a(io, pa, config(0, retry_for), 1), b(io, pb, config(1, retry_for), 2) {
+  explicit Pair(double retry_for)
+      : a(io, pa, fa, clock, config(0, retry_for), 1), b(io, pb, fb, clock, config(1, retry_for), 2) {
     std::string error;
     REQUIRE(a.bind(error));
     REQUIRE(b.bind(error));
@@ -86,6 +93,15 @@ struct Pair {
     return true;
   }
   void run_for(double seconds) { run_until([] { return false; }, seconds); }
+
+  // What --stats would report for a and b.
+  NodeStats stats_a() const { return with_faults(a, fa); }
+  NodeStats stats_b() const { return with_faults(b, fb); }
+  static NodeStats with_faults(const Node& node, const FaultInjection& faults) {
+    NodeStats s = node.stats();
+    add_fault_counts(s, faults);
+    return s;
+  }
 };
 
 }  // namespace
@@ -146,14 +162,14 @@ TEST_CASE("control block and unblock: the peers blocked now in every reply") {
 
 TEST_CASE("a blocked peer: datagrams dropped both ways and counted, reliable messages retransmitted, then delivered") {
   Pair n(30);
-  n.a.peer_filter().block(n.b.local_addr());  // only a blocks: both directions fail all the same
+  n.fa.peer_filter().block(n.b.local_addr());  // only a blocks: both directions fail all the same
   n.pa.send(n.b.local_addr(), 0, 5);
   n.pb.send(n.a.local_addr(), 100, 3);
   n.pa.send(n.b.local_addr(), 50, 1, /*best_effort=*/true);
   n.run_for(1.0);
   CHECK(n.pb.got.empty());
   CHECK(n.pa.got.empty());
-  NodeStats sa = n.a.stats(), sb = n.b.stats();
+  NodeStats sa = n.stats_a(), sb = n.stats_b();
   CHECK(sa.blocked > 9);            // a's 6 first sends, its retransmissions, and b's datagrams
   CHECK(sa.received >= 3);          // b's datagrams did arrive at the socket
   CHECK(sa.retransmits > 0);
@@ -162,11 +178,11 @@ TEST_CASE("a blocked peer: datagrams dropped both ways and counted, reliable mes
   CHECK(sb.outstanding == 3);
   CHECK(sb.blocked == 0);
 
-  n.a.peer_filter().unblock(n.b.local_addr());
+  n.fa.peer_filter().unblock(n.b.local_addr());
   CHECK(n.run_until([&] { return n.pb.got.size() == 5 && n.pa.got.size() == 3; }));
-  CHECK(n.run_until([&] { return n.a.stats().outstanding == 0 && n.b.stats().outstanding == 0; }));
-  CHECK(n.a.stats().gave_up == 0);
-  CHECK(n.b.stats().gave_up == 0);
+  CHECK(n.run_until([&] { return n.stats_a().outstanding == 0 && n.stats_b().outstanding == 0; }));
+  CHECK(n.stats_a().gave_up == 0);
+  CHECK(n.stats_b().gave_up == 0);
   std::vector<int64_t> want = {0, 1, 2, 3, 4};
   std::sort(n.pb.got.begin(), n.pb.got.end());
   CHECK(n.pb.got == want);  // the best-effort one (50) is lost for good
@@ -174,12 +190,12 @@ TEST_CASE("a blocked peer: datagrams dropped both ways and counted, reliable mes
 
 TEST_CASE("a blocked peer: reliable messages are given up after --retry-for, as under loss") {
   Pair n(0.5);
-  n.b.peer_filter().block(n.a.local_addr());  // b blocks a: a's messages never reach b's program
+  n.fb.peer_filter().block(n.a.local_addr());  // b blocks a: a's messages never reach b's program
   n.pa.send(n.b.local_addr(), 0, 2);
-  CHECK(n.run_until([&] { return n.a.stats().gave_up == 2; }, 5));
-  CHECK(n.a.stats().outstanding == 0);
-  CHECK(n.b.stats().blocked >= 2);
-  n.b.peer_filter().unblock(n.a.local_addr());
+  CHECK(n.run_until([&] { return n.stats_a().gave_up == 2; }, 5));
+  CHECK(n.stats_a().outstanding == 0);
+  CHECK(n.stats_b().blocked >= 2);
+  n.fb.peer_filter().unblock(n.a.local_addr());
   n.pa.send(n.b.local_addr(), 10, 1);
   CHECK(n.run_until([&] { return n.pb.got == std::vector<int64_t>{10}; }));
 }
@@ -206,7 +222,7 @@ TEST_CASE("control delay: datagrams to a delayed peer leave late, others on time
 
   // Real nodes: a's messages to b take the delay; b's to a do not.
   Pair n(30);
-  n.a.peer_filter().set_delay(n.b.local_addr(), 0.3);
+  n.fa.peer_filter().set_delay(n.b.local_addr(), 0.3);
   auto t0 = std::chrono::steady_clock::now();
   auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   n.pa.send(n.b.local_addr(), 0, 3);
@@ -215,6 +231,6 @@ TEST_CASE("control delay: datagrams to a delayed peer leave late, others on time
   CHECK(n.pb.got.empty());  // b's one message overtook a's three
   CHECK(n.run_until([&] { return n.pb.got.size() == 3; }));
   CHECK(since() >= 0.3);
-  CHECK(n.run_until([&] { return n.a.stats().outstanding == 0; }));
-  CHECK(n.a.stats().gave_up == 0);
+  CHECK(n.run_until([&] { return n.stats_a().outstanding == 0; }));
+  CHECK(n.stats_a().gave_up == 0);
 }

@@ -3,9 +3,9 @@
 
 #include <set>
 
+#include "builtins/process_rng.hpp"
 #include "mosaic/builtins.hpp"
 #include "mosaic/value.hpp"
-#include "process_rng.hpp"
 
 using namespace mosaic;
 using namespace mosaic::builtins;

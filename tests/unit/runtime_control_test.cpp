@@ -19,11 +19,11 @@
 #include <thread>
 #include <vector>
 
-#include "control_protocol.hpp"
-#include "json_dump.hpp"
+#include "control/control_protocol.hpp"
+#include "dump/json_dump.hpp"
 #include "mosaic/program.hpp"
-#include "node_options.hpp"
-#include "node_stats.hpp"
+#include "node/node_options.hpp"
+#include "node/node_stats.hpp"
 
 using namespace mosaic;
 

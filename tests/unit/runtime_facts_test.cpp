@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "facts_parser.hpp"
+#include "facts/facts_parser.hpp"
 #include "mosaic/codec.hpp"
 #include "mosaic/literal.hpp"
 

@@ -5,11 +5,11 @@
 #include <sstream>
 #include <string>
 
-#include "atomic_file.hpp"
-#include "json_dump.hpp"
+#include "dump/atomic_file.hpp"
+#include "dump/json_dump.hpp"
 #include "mosaic/codec.hpp"
 #include "mosaic/value.hpp"
-#include "node_stats.hpp"
+#include "node/node_stats.hpp"
 
 using namespace mosaic;
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "node_options.hpp"
+#include "node/node_options.hpp"
 
 using namespace mosaic;
 
@@ -18,8 +18,8 @@ ParsedNodeOptions parse(std::vector<const char*> args) {
 
 TEST_CASE("node options: every option, in both spellings") {
   auto p = parse({"--addr", "127.0.0.1:9001", "--facts", "f.facts", "--run-for", "2.5", "--dump=d.json",
-                  "--stats", "s.json", "--drop-rate", "0.25", "--seed", "18446744073709551615", "--retry-for=4",
-                  "--log-level", "debug", "--until-idle"});
+                  "--stats", "s.json", "--drop-rate", "0.25", "--delay-ms", "12.5", "--seed", "18446744073709551615",
+                  "--retry-for=4", "--log-level", "debug", "--until-idle"});
   REQUIRE(p.error.empty());
   const NodeOptions& o = p.options;
   CHECK(o.addr == Addr::ip(0x7f000001u, 9001));
@@ -29,6 +29,7 @@ TEST_CASE("node options: every option, in both spellings") {
   CHECK(o.dump_file == "d.json");
   CHECK(o.stats_file == "s.json");
   CHECK(o.drop_rate == 0.25);
+  CHECK(o.delay == 0.0125);
   REQUIRE(o.seed);
   CHECK(*o.seed == UINT64_MAX);
   CHECK(o.retry_for == 4);
@@ -53,6 +54,7 @@ TEST_CASE("node options: defaults") {
   CHECK_FALSE(p.options.run_for);
   CHECK_FALSE(p.options.seed);
   CHECK(p.options.drop_rate == 0);
+  CHECK(p.options.delay == 0);
   CHECK(p.options.retry_for == 30);
   CHECK(p.options.log_level == LogLevel::Warn);
   CHECK_FALSE(p.options.until_idle);
@@ -85,6 +87,8 @@ TEST_CASE("node options: wrong command lines are errors") {
       {"--addr", "1.2.3.4:5", "--run-for", "1s"},
       {"--addr", "1.2.3.4:5", "--drop-rate", "1.5"},
       {"--addr", "1.2.3.4:5", "--drop-rate", "nan"},
+      {"--addr", "1.2.3.4:5", "--delay-ms", "-1"},
+      {"--addr", "1.2.3.4:5", "--delay-ms", "10001"},
       {"--addr", "1.2.3.4:5", "--seed", "-3"},
       {"--addr", "1.2.3.4:5", "--seed", "18446744073709551616"},
       {"--addr", "1.2.3.4:5", "--retry-for", "inf"},
@@ -104,8 +108,8 @@ TEST_CASE("node options: wrong command lines are errors") {
 TEST_CASE("node usage names the program and every option") {
   std::string usage = node_usage("chord");
   CHECK(usage.rfind("usage: chord --addr HOST:PORT", 0) == 0);
-  for (const char* option : {"--addr", "--facts", "--run-for", "--dump", "--stats", "--drop-rate", "--seed",
-                             "--retry-for", "--log-level", "--until-idle", "--help"}) {
+  for (const char* option : {"--addr", "--facts", "--run-for", "--dump", "--stats", "--drop-rate", "--delay-ms",
+                             "--seed", "--retry-for", "--log-level", "--until-idle", "--help"}) {
     CHECK(usage.find(option) != std::string::npos);
   }
 }

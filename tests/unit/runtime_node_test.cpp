@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "mosaic/program.hpp"
+#include "reliable/wire.hpp"
 #include "runtime_test_values.hpp"
-#include "wire.hpp"
 
 using namespace mosaic;
 

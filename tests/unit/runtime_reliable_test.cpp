@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "duplicate_filter.hpp"
-#include "reliable_channel.hpp"
-#include "retransmit_queue.hpp"
-#include "wire.hpp"
+#include "reliable/duplicate_filter.hpp"
+#include "reliable/reliable_channel.hpp"
+#include "reliable/retransmit_queue.hpp"
+#include "reliable/wire.hpp"
 
 using namespace mosaic;
 

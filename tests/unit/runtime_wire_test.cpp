@@ -3,7 +3,7 @@
 #include <random>
 #include <string>
 
-#include "wire.hpp"
+#include "reliable/wire.hpp"
 
 using namespace mosaic;
 

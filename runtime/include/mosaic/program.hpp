@@ -20,15 +20,12 @@
 #include "mosaic/hash.hpp"
 #include "mosaic/id.hpp"
 #include "mosaic/literal.hpp"
+#include "mosaic/log.hpp"
 #include "mosaic/packet.hpp"
 #include "mosaic/table.hpp"
 #include "mosaic/value.hpp"
 
 namespace mosaic {
-
-enum class LogLevel { Error = 0, Warn = 1, Info = 2, Debug = 3 };
-bool log_enabled(LogLevel level);
-void log(LogLevel level, std::string_view message);
 
 // Tuple messages as generated code encodes them: [op:u8][predicate:bytes][tagged fields...].
 // The runtime frames them (sequence numbers, acks) and never looks inside.

@@ -1,0 +1,48 @@
+#include "node/node_stats.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "link/fault_injection.hpp"
+
+namespace mosaic {
+
+std::string NodeStats::to_json(int indent) const {
+  nlohmann::ordered_json j;
+  j["addr"] = addr;
+  j["received"] = received;
+  j["sent"] = sent;
+  j["malformed"] = malformed;
+  j["unroutable"] = unroutable;
+  j["calls_rejected"] = calls_rejected;
+  j["filtered"] = filtered;
+  j["blocked"] = blocked;
+  j["retransmits"] = retransmits;
+  j["duplicates"] = duplicates;
+  j["gave_up"] = gave_up;
+  j["outstanding"] = outstanding;
+  j["derivations"] = derivations;
+  j["uptime_s"] = uptime_s;
+  nlohmann::ordered_json m = nlohmann::ordered_json::object();
+  for (const auto& [predicate, counts] : messages) m[predicate] = {{"sent", counts.sent}, {"received", counts.received}};
+  j["messages"] = m;
+  if (control) {
+    nlohmann::ordered_json c;
+    c["port"] = control->port;
+    c["clients"] = control->clients;
+    c["connections"] = control->connections;
+    c["requests"] = control->requests;
+    c["errors"] = control->errors;
+    c["dropped_clients"] = control->dropped_clients;
+    j["control"] = c;
+  }
+  if (indent < 0) return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+void add_fault_counts(NodeStats& stats, const FaultInjection& faults) {
+  stats.received += faults.dropped_arriving();
+  stats.filtered += faults.filtered();
+  stats.blocked += faults.blocked();
+}
+
+}  // namespace mosaic
