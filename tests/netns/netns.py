@@ -237,8 +237,9 @@ class Lab:
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and self.processes:
-            for p in self.processes:  # the evidence, before it is deleted
+        if exc_type is not None and not self._closed:
+            for p in self.processes:  # the evidence, before the logs are deleted
+                self.stop(p)
                 print(f"--- output of {p} (exit {p.returncode}):\n{p.output()}", file=sys.stderr)
         self.close()
         return False

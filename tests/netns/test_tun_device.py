@@ -5,8 +5,9 @@ In a fresh namespace, tun_probe (tests/netns/tun_probe.cpp) opens a device with
 a given name, address and MTU and answers ICMP echo requests it reads from it
 (addresses swapped by the incremental-checksum rewrite). Checked:
   * `ip -j link/addr/route` show the name, MTU, UP state, address and prefix route;
-  * `ping -c 3` to another address of the prefix gets 3 replies (so reads,
-    IPv4 rewriting and writes work), a don't-fragment ping of exactly the MTU
+  * `ping -c 3` to another address of the prefix gets 3 replies, with ICMP
+    checksums the kernel accepts (so reads, IPv4 and ICMP checksum rewriting
+    and writes work), a don't-fragment ping of exactly the MTU
     is answered and one byte more is refused locally (the MTU is real);
   * the same with IFF_VNET_HDR (the accepted offloads are printed);
   * without --mtu the device gets the default 1408;
@@ -78,6 +79,9 @@ def check_refused(lab, ns, args, wrapper, label, expected_step):
 def main(args):
     with Lab("mzt", keep_logs=args.keep) as lab:
         ns = lab.namespace("tun")
+        # ping on an ICMP datagram socket, whose replies the kernel drops on a bad
+        # ICMP checksum (a raw-socket ping, root's default, accepts them).
+        ns.run(["sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 0"])
 
         for extra, mtu in (((), 1400), (("--vnet-hdr",), 1400)):
             probe, name, fields = start_probe(lab, ns, args, ("--mtu", str(mtu), *extra))
@@ -105,5 +109,5 @@ def main(args):
 
 
 if __name__ == "__main__":
-    run_test(main, tools=["ip", "ping", "setpriv"],
+    run_test(main, tools=["ip", "ping", "setpriv", "sysctl"],
              add_arguments=lambda p: p.add_argument("--probe", required=True, help="path of tun_probe"))
