@@ -7,7 +7,8 @@ a given name, address and MTU and answers ICMP echo requests it reads from it
   * `ip -j link/addr/route` show the name, MTU, UP state, address and prefix route;
   * `ping -c 3` to another address of the prefix gets 3 replies, with ICMP
     checksums the kernel accepts (so reads, IPv4 and ICMP checksum rewriting
-    and writes work), a don't-fragment ping of exactly the MTU
+    and writes work); 64 requests queued while the probe is stopped are all
+    answered, read as full batches of 32 (the probe counts them); a don't-fragment ping of exactly the MTU
     is answered and one byte more is refused locally (the MTU is real);
   * the same with IFF_VNET_HDR (the accepted offloads are printed);
   * without --mtu the device gets the default 1408;
@@ -18,6 +19,7 @@ a given name, address and MTU and answers ICMP echo requests it reads from it
 
 import os
 import re
+import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -48,6 +50,27 @@ def check_device(ns, name, mtu):
            f"{name} addresses {addrs}, expected 198.19.0.1/24")
     route = ns.ip_json("route", "get", PEER)[0]
     expect(route["dev"] == name, f"route to {PEER} goes via {route['dev']}, expected {name}")
+
+
+def icmp_out_echos(ns):
+    """Echo requests sent from the namespace so far (Icmp OutEchos in /proc/net/snmp)."""
+    rows = [line.split() for line in ns.run(["cat", "/proc/net/snmp"]).stdout.splitlines() if line.startswith("Icmp:")]
+    return int(rows[1][rows[0].index("OutEchos")])
+
+
+def check_burst(ns, probe):
+    """64 requests queued while the probe is stopped: it must read them as two full
+    batches of 32, posting the second round instead of waiting for readiness."""
+    sent_before = icmp_out_echos(ns)
+    os.kill(probe.pid, signal.SIGSTOP)
+    try:
+        ping = ns.start(["ping", "-n", "-q", "-c", "64", "-l", "64", "-W", "5", PEER])
+        wait_for(lambda: icmp_out_echos(ns) >= sent_before + 64, 10, "64 echo requests sent to the stopped probe")
+    finally:
+        os.kill(probe.pid, signal.SIGCONT)
+    ping.wait(20)
+    expect("64 packets transmitted, 64 received" in ping.output(),
+           f"burst of 64 pings: expected 64 replies:\n{ping.output()}")
 
 
 def check_ping(ns, mtu):
@@ -83,17 +106,22 @@ def main(args):
         # ICMP checksum (a raw-socket ping, root's default, accepts them).
         ns.run(["sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 0"])
 
-        for extra, mtu in (((), 1400), (("--vnet-hdr",), 1400)):
+        mtu = 1400
+        for extra in ((), ("--vnet-hdr",)):
             probe, name, fields = start_probe(lab, ns, args, ("--mtu", str(mtu), *extra))
             check_device(ns, name, mtu)
             check_ping(ns, mtu)
-            print(f"{' '.join(extra) or 'plain'}: {name} mtu {mtu} vnet_header {fields['vnet_header']} "
-                  f"offloads {fields['offloads']}")
+            check_burst(ns, probe)
             if extra:
                 expect(fields["vnet_header"] == "10", f"vnet header of {fields['vnet_header']} bytes, expected 10")
             expect(lab.stop(probe) == 0, f"probe exit status {probe.returncode}:\n{probe.output()}")
-            echoed = int(re.search(r"echoed (\d+)", probe.output()).group(1))
-            expect(echoed >= 4, f"probe echoed {echoed} requests, expected at least 4")
+            counts = re.search(r"echoed (\d+) ignored \d+ full_batches (\d+)", probe.output())
+            expect(counts, f"no counts in the probe's output:\n{probe.output()}")
+            echoed, full_batches = int(counts.group(1)), int(counts.group(2))
+            expect(echoed >= 68, f"probe echoed {echoed} requests, expected at least 3 + 64 + 1")
+            expect(full_batches >= 1, "the burst never filled a batch: the batch-cap path went untested")
+            print(f"{' '.join(extra) or 'plain'}: {name} mtu {mtu} vnet_header {fields['vnet_header']} "
+                  f"offloads {fields['offloads']}; echoed {echoed}, {full_batches} full batches")
             check_gone(ns, name, "stopped")
 
         probe, name, fields = start_probe(lab, ns, args)

@@ -4,7 +4,7 @@
 //   tun_probe --name mzt0 --addr 198.19.0.1/24 [--mtu 1408] [--vnet-hdr] [--max-seconds 60]
 //
 // Prints "ready name=... mtu=... vnet_header=... offloads=..." once the device
-// is up, and "echoed N ignored M" when it stops (SIGTERM, SIGINT or the time
+// is up, and "echoed N ignored M full_batches F" when it stops (SIGTERM, SIGINT or the time
 // bound). Exit status: 0 after a clean stop, 2 for bad arguments, 3 when the
 // device cannot be created for lack of permission, 1 for any other failure.
 #include <arpa/inet.h>
@@ -96,6 +96,7 @@ class Echoer {
   void start() { wait(); }
   unsigned long echoed() const { return echoed_; }
   unsigned long ignored() const { return ignored_; }
+  unsigned long full_batches() const { return full_batches_; }
   bool failed() const { return failed_; }
 
  private:
@@ -127,6 +128,7 @@ class Echoer {
     } else if (result.drained) {
       wait();
     } else {
+      ++full_batches_;
       asio::post(io_, [this] { drain(); });
     }
   }
@@ -137,6 +139,7 @@ class Echoer {
   PacketBatch batch_;
   unsigned long echoed_ = 0;
   unsigned long ignored_ = 0;
+  unsigned long full_batches_ = 0;  // rounds that stopped at the batch cap, not at EAGAIN
   bool failed_ = false;
 };
 
@@ -172,6 +175,7 @@ int main(int argc, char** argv) {
   echoer.start();
   io.run();
 
-  std::printf("echoed %lu ignored %lu\n", echoer.echoed(), echoer.ignored());
+  std::printf("echoed %lu ignored %lu full_batches %lu\n", echoer.echoed(), echoer.ignored(),
+              echoer.full_batches());
   return echoer.failed() ? 1 : 0;
 }
