@@ -14,7 +14,8 @@ a given name, address and MTU and answers ICMP echo requests it reads from it
   * without --mtu the device gets the default 1408;
   * the device is gone once the probe exits, after SIGTERM and after SIGKILL;
   * as user nobody, and as root without CAP_NET_ADMIN, the probe exits with
-    status 3 and an error naming the cause, and creates nothing.
+    status 3 and an error naming the cause, and creates nothing; without
+    /dev/net/tun (hidden in a private mount namespace) it exits 1 and says so.
 """
 
 import os
@@ -89,12 +90,11 @@ def check_gone(ns, name, how):
     wait_for(lambda: ns.link(name) is None, 10, f"{name} to disappear after the probe {how}")
 
 
-def check_refused(lab, ns, args, wrapper, label, expected_step):
+def check_refused(lab, ns, args, wrapper, label, status, phrases):
     name = lab.ifname("t")
     result = ns.run([*wrapper, args.probe, "--name", name, "--addr", PREFIX], check=False, timeout=20)
-    expect(result.returncode == 3, f"{label}: exit status {result.returncode}, expected 3:\n{result.stderr}")
-    expect(expected_step in result.stderr and "CAP_NET_ADMIN" in result.stderr,
-           f"{label}: error should say '{expected_step}' and name CAP_NET_ADMIN, got:\n{result.stderr}")
+    expect(result.returncode == status, f"{label}: exit status {result.returncode}, expected {status}:\n{result.stderr}")
+    expect(all(p in result.stderr for p in phrases), f"{label}: error should say {phrases}, got:\n{result.stderr}")
     expect(ns.link(name) is None, f"{label}: {name} exists although the probe failed")
     print(f"{label}: {result.stderr.strip()}")
 
@@ -131,9 +131,13 @@ def main(args):
         check_gone(ns, name, "was killed")
 
         check_refused(lab, ns, args, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"],
-                      "as nobody", "cannot open /dev/net/tun")
+                      "as nobody", 3, ["cannot open /dev/net/tun: Permission denied", "CAP_NET_ADMIN"])
         check_refused(lab, ns, args, ["setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"],
-                      "root without CAP_NET_ADMIN", "cannot create tun device")
+                      "root without CAP_NET_ADMIN", 3, ["cannot create tun device", "not permitted", "CAP_NET_ADMIN"])
+        # An empty tmpfs over /dev/net in a private mount namespace hides the clone device.
+        hide_tun = ["unshare", "--mount", "sh", "-c", 'mount -t tmpfs none /dev/net && exec "$@"', "sh"]
+        check_refused(lab, ns, args, hide_tun, "without /dev/net/tun", 1,
+                      ["cannot open /dev/net/tun: No such file or directory", "tun module"])
 
 
 if __name__ == "__main__":
