@@ -10,6 +10,7 @@ processes are gone.
 """
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -77,15 +78,20 @@ def check_cleanup_on_sigterm():
     script = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {HERE!r})
-        from netns import Lab
-        with Lab("mzh") as lab:
-            ns = lab.namespace("t")
-            p = ns.start(["sleep", "60"])
-            print(ns.name, p.pid, flush=True)
-            time.sleep(60)
+        from netns import Interrupted, Lab
+        try:
+            with Lab("mzh") as lab:
+                ns = lab.namespace("t")
+                p = ns.start(["sleep", "60"])
+                print(ns.name, p.pid, flush=True)
+                time.sleep(60)
+        except Interrupted:
+            sys.exit(2)
     """)
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
+        if not select.select([child.stdout], [], [], 20)[0]:
+            raise TestFailure("the child test printed nothing within 20 s")
         name, pid = child.stdout.readline().split()
         expect(name in namespaces(), f"{name} not created")
         child.send_signal(signal.SIGTERM)
@@ -94,6 +100,7 @@ def check_cleanup_on_sigterm():
         if child.poll() is None:
             child.kill()
             child.wait(timeout=10)
+    expect(child.returncode == 2, f"child test exit status {child.returncode}, expected 2 (Interrupted)")
     expect(name not in namespaces(), f"{name} left after SIGTERM")
     expect(not os.path.exists(f"/proc/{pid}"), f"process {pid} left after SIGTERM")
 
