@@ -15,7 +15,8 @@ a given name, address and MTU and answers ICMP echo requests it reads from it
   * the device is gone once the probe exits, after SIGTERM and after SIGKILL;
   * as user nobody, and as root without CAP_NET_ADMIN, the probe exits with
     status 3 and an error naming the cause, and creates nothing; without
-    /dev/net/tun (hidden in a private mount namespace) it exits 1 and says so.
+    /dev/net/tun (hidden in a private mount namespace) it exits 1 and says so;
+    with an MTU the device cannot take, it exits 1 and leaves no device.
 """
 
 import os
@@ -90,9 +91,9 @@ def check_gone(ns, name, how):
     wait_for(lambda: ns.link(name) is None, 10, f"{name} to disappear after the probe {how}")
 
 
-def check_refused(lab, ns, args, wrapper, label, status, phrases):
+def check_refused(lab, ns, args, wrapper, label, status, phrases, extra=()):
     name = lab.ifname("t")
-    result = ns.run([*wrapper, args.probe, "--name", name, "--addr", PREFIX], check=False, timeout=20)
+    result = ns.run([*wrapper, args.probe, "--name", name, "--addr", PREFIX, *extra], check=False, timeout=20)
     expect(result.returncode == status, f"{label}: exit status {result.returncode}, expected {status}:\n{result.stderr}")
     expect(all(p in result.stderr for p in phrases), f"{label}: error should say {phrases}, got:\n{result.stderr}")
     expect(ns.link(name) is None, f"{label}: {name} exists although the probe failed")
@@ -134,6 +135,8 @@ def main(args):
                       "as nobody", 3, ["cannot open /dev/net/tun: Permission denied", "CAP_NET_ADMIN"])
         check_refused(lab, ns, args, ["setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"],
                       "root without CAP_NET_ADMIN", 3, ["cannot create tun device", "not permitted", "CAP_NET_ADMIN"])
+        check_refused(lab, ns, args, [], "MTU too large", 1, ["cannot set MTU 70000 on", "Invalid argument"],
+                      extra=["--mtu", "70000"])
         # An empty tmpfs over /dev/net in a private mount namespace hides the clone device.
         hide_tun = ["unshare", "--mount", "sh", "-c", 'mount -t tmpfs none /dev/net && exec "$@"', "sh"]
         check_refused(lab, ns, args, hide_tun, "without /dev/net/tun", 1,

@@ -54,7 +54,8 @@ bool configure(const std::string& name, const TunConfig& config, TunError& error
     return false;
   }
   auto fail = [&](const std::string& step) {
-    error = failure(step + " on " + name, errno);
+    int code = errno;
+    error = failure(step + " on " + name, code);
     ::close(sock);
     return false;
   };
@@ -113,13 +114,15 @@ bool TunDevice::open(const TunConfig& config, TunError& error) {
   }
   int fd = ::open(kCloneDevice, O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
-    error = failure(std::string("cannot open ") + kCloneDevice, errno);
+    int code = errno;
+    error = failure(std::string("cannot open ") + kCloneDevice, code);
     return false;
   }
   struct ifreq ifr = request_for(config.name);
   ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (config.vnet_hdr ? IFF_VNET_HDR : 0);
   if (::ioctl(fd, TUNSETIFF, &ifr) < 0) {
-    error = failure("cannot create tun device '" + config.name + "'", errno);
+    int code = errno;
+    error = failure("cannot create tun device '" + config.name + "'", code);
     ::close(fd);
     return false;
   }
@@ -129,7 +132,8 @@ bool TunDevice::open(const TunConfig& config, TunError& error) {
   if (config.vnet_hdr) {
     // Asked rather than taken from linux/virtio_net.h, which does not compile as C++.
     if (::ioctl(fd, TUNGETVNETHDRSZ, &vnet_header_size) < 0) {
-      error = failure("cannot read the vnet header size of " + std::string(ifr.ifr_name), errno);
+      int code = errno;
+      error = failure("cannot read the vnet header size of " + std::string(ifr.ifr_name), code);
       ::close(fd);
       return false;
     }
