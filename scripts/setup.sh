@@ -7,16 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build ccache python3 iproute2
           libboost-dev nlohmann-json3-dev doctest-dev libssl-dev
           clang-14 libclang-14-dev libclang-cpp14-dev llvm-14-dev graphviz)  # see README: Dependencies
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "setup: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+scripts/install-packages.sh "${packages[@]}"
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build
