@@ -5,16 +5,12 @@
 #include <map>
 #include <set>
 
+#include "ast/visit.hpp"
 #include "check/check_context.hpp"
 
 namespace mozc {
 
 namespace {
-
-void vars_of(const Expr& e, std::vector<const Expr*>& out) {
-  if (e.kind == ExprKind::Var) out.push_back(&e);
-  for (const auto& a : e.args) vars_of(*a, out);
-}
 
 class RuleChecker {
  public:
@@ -127,7 +123,7 @@ class RuleChecker {
     const Atom* first = nullptr;
     for (const auto& t : r_.body) {
       if (t.kind != BodyTerm::Kind::Atom) continue;
-      bool event = is_periodic(t.atom.pred) || !cx_.preds.at(t.atom.pred).materialized;
+      bool event = is_event(cx_.preds, t.atom.pred);
       if (!event) continue;
       if (first) {
         cx_.diags.error(t.atom.loc, "a rule may read at most one event, and '" + t.atom.pred +
@@ -140,17 +136,13 @@ class RuleChecker {
   }
 
   bool all_bound(const Expr& e) const {
-    std::vector<const Expr*> vs;
-    vars_of(e, vs);
-    for (const Expr* v : vs)
+    for (const Expr* v : variable_uses(e))
       if (!bound_.count(v->text)) return false;
     return true;
   }
 
   void report_unbound(const Expr& e) {
-    std::vector<const Expr*> vs;
-    vars_of(e, vs);
-    for (const Expr* v : vs) {
+    for (const Expr* v : variable_uses(e)) {
       if (!bound_.count(v->text) && reported_.insert(v->text).second)
         cx_.diags.error(v->loc, "unsafe rule: variable " + v->text + " is not bound by the body");
     }

@@ -7,16 +7,13 @@
 #include <map>
 #include <set>
 
+#include "ast/visit.hpp"
+
 namespace mozc {
 
 namespace {
 
 bool is_this(const std::string& pred) { return pred.rfind("this.", 0) == 0; }
-
-void vars_of(const Expr& e, std::set<std::string>& out) {
-  if (e.kind == ExprKind::Var) out.insert(e.text);
-  for (const auto& a : e.args) vars_of(*a, out);
-}
 
 const Expr* find_wildcard(const Expr& e) {
   if (e.kind == ExprKind::Wildcard) return &e;
@@ -127,15 +124,14 @@ class ViewChecker {
           diags_.error(a.loc, "after a view call the rule goes on when the answer arrives (an event), so it can read only tables; '" +
                                   a.pred + "' is an event");
         std::set<std::string> vs;
-        for (const auto& x : a.args) vars_of(*x, vs);
-        if (a.at) vars_of(*a.at, vs);
+        add_variables(a, vs);
         segment.insert(vs.begin(), vs.end());
         continue;
       }
       close_segment();
       call(a, *view->second, bound);
       for (size_t i = view->second->inputs.size(); i < a.args.size(); ++i)
-        if (a.args[i]->kind == ExprKind::Result) vars_of(*a.args[i], bound);
+        if (a.args[i]->kind == ExprKind::Result) add_variables(*a.args[i], bound);
       after_call = true;
     }
   }
@@ -183,7 +179,7 @@ class ViewChecker {
 
   void unbound_inputs(const Expr& e, const std::set<std::string>& bound, const std::string& what, const std::string& needs) {
     std::set<std::string> vs;
-    vars_of(e, vs);
+    add_variables(e, vs);
     for (const auto& v : vs)
       if (!bound.count(v))
         diags_.error(e.loc, "variable " + v + " in " + what + " is not bound before the call; a view call needs " +

@@ -12,6 +12,7 @@
 #include "emit/cpp_emitter.hpp"
 #include "parse/parser.hpp"
 #include "rewrite/rewrite.hpp"
+#include "views/expand.hpp"
 
 namespace mozc {
 

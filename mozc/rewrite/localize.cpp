@@ -56,10 +56,6 @@ class Localizer {
   }
 
  private:
-  bool is_event(const Atom& a) const {
-    return is_periodic(a.pred) || !cp_.preds.at(a.pred).materialized;
-  }
-
   // Appends the localized form of `r` to `out`.
   void split(Rule r, std::vector<Rule>& out, int step) {
     // Location of every body atom; unlocated atoms go with the anchor group.
@@ -69,7 +65,7 @@ class Localizer {
     for (const auto& t : r.body) {
       if (t.kind != BodyTerm::Kind::Atom) continue;
       std::string k = loc_key(t.atom);
-      if (is_event(t.atom)) { has_event = true; event_key = k; }
+      if (is_event(cp_.preds, t.atom.pred)) { has_event = true; event_key = k; }
       if (!k.empty() && std::find(order.begin(), order.end(), k) == order.end()) order.push_back(k);
     }
     if (order.size() <= 1) {
@@ -143,7 +139,7 @@ class Localizer {
 
     std::string pred = fresh_pred(r.name + "_ship" + std::to_string(step));
     bool ship_is_table = std::none_of(here.begin(), here.end(), [&](const BodyTerm* t) {
-      return t->kind == BodyTerm::Kind::Atom && is_event(t->atom);
+      return t->kind == BodyTerm::Kind::Atom && is_event(cp_.preds, t->atom.pred);
     });
     declare_ship(pred, ship, r, here, ship_is_table);
 

@@ -52,7 +52,8 @@
 #include <set>
 #include <sstream>
 
-#include "rewrite/rewrite.hpp"
+#include "ast/visit.hpp"
+#include "views/expand.hpp"
 
 namespace mozc {
 
@@ -86,21 +87,6 @@ std::string number_text(double v) {
   std::string s = ss.str();
   if (s.find_first_of(".e") == std::string::npos) s += ".0";
   return s;
-}
-
-void vars_of(const Expr& e, std::set<std::string>& out) {
-  if (e.kind == ExprKind::Var) out.insert(e.text);
-  for (const auto& a : e.args) vars_of(*a, out);
-}
-
-void vars_of(const BodyTerm& t, std::set<std::string>& out) {
-  if (t.kind == BodyTerm::Kind::Atom) {
-    for (const auto& a : t.atom.args) vars_of(*a, out);
-    if (t.atom.at) vars_of(*t.atom.at, out);
-  } else {
-    if (t.kind == BodyTerm::Kind::Assign) out.insert(t.var);
-    vars_of(*t.expr, out);
-  }
 }
 
 BodyTerm atom_term(Atom a) {
@@ -315,20 +301,18 @@ class Expander {
     std::vector<std::set<std::string>> bound_before(calls.size()), used_after(calls.size());
     std::set<std::string> bound;
     for (size_t i = 0; i < calls.size(); ++i) {
-      for (const auto& t : calls[i].before) vars_of(t, bound);
+      for (const auto& t : calls[i].before) add_variables(t, bound);
       bound_before[i] = bound;
-      for (size_t k = calls[i].view->inputs.size(); k < calls[i].atom.args.size(); ++k) vars_of(*calls[i].atom.args[k], bound);
+      for (size_t k = calls[i].view->inputs.size(); k < calls[i].atom.args.size(); ++k) add_variables(*calls[i].atom.args[k], bound);
     }
     std::set<std::string> later;
-    for (const auto& a : r.head.args) vars_of(*a, later);
-    if (r.head.at) vars_of(*r.head.at, later);
-    for (const auto& t : segment) vars_of(t, later);
+    add_variables(r.head, later);
+    for (const auto& t : segment) add_variables(t, later);
     for (size_t i = calls.size(); i-- > 0;) {
       used_after[i] = later;
       const Atom& a = calls[i].atom;
-      for (const auto& x : a.args) vars_of(*x, later);
-      if (a.at) vars_of(*a.at, later);
-      for (const auto& t : calls[i].before) vars_of(t, later);
+      add_variables(a, later);
+      for (const auto& t : calls[i].before) add_variables(t, later);
     }
 
     const std::string base = ident(r.name);
@@ -339,7 +323,7 @@ class Expander {
       // A result variable bound before the call is kept too: the answer must
       // equal it (a filter), as a repeated variable would anywhere else.
       std::set<std::string> results;
-      for (size_t k = calls[i].view->inputs.size(); k < calls[i].atom.args.size(); ++k) vars_of(*calls[i].atom.args[k], results);
+      for (size_t k = calls[i].view->inputs.size(); k < calls[i].atom.args.size(); ++k) add_variables(*calls[i].atom.args[k], results);
       for (const auto& v : bound_before[i])
         if (used_after[i].count(v) || results.count(v)) s.context.push_back(v);
       sites.push_back(s);
