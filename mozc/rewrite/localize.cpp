@@ -113,8 +113,9 @@ class Localizer {
     if (!next) {
       for (const BodyTerm* t : there) {
         if (t->kind == BodyTerm::Kind::Atom) {
-          diags_.error(t->atom.loc, "cannot localize rule " + r.name + ": the location of '" + t->atom.pred +
-                                        "' is not bound by the predicates at the rule's first location");
+          MOZC_DIAGNOSTIC(CannotLocalizeRule, Error, "cannot localize rule {0}: the location of '{1}' is not "
+                          "bound by the predicates at the rule's first location");
+          diags_.emit(CannotLocalizeRule, t->atom.loc, r.name, t->atom.pred);
           break;
         }
       }
