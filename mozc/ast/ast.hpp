@@ -160,6 +160,9 @@ struct ViewDef {
   std::vector<SchemaDecl> schemas;
 };
 
+// this.X: a view's own predicate, named inside its def.
+inline bool is_this(const std::string& pred) { return pred.rfind("this.", 0) == 0; }
+
 // What the fields of a predicate made by the CView rewrite stand for, so that
 // diagnostics about them name the user's view and call, not the generated
 // predicate (mozc/views).

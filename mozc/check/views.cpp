@@ -13,8 +13,6 @@ namespace mozc {
 
 namespace {
 
-bool is_this(const std::string& pred) { return pred.rfind("this.", 0) == 0; }
-
 const Expr* find_wildcard(const Expr& e) {
   if (e.kind == ExprKind::Wildcard) return &e;
   for (const auto& a : e.args)
