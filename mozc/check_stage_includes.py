@@ -13,7 +13,8 @@ import os
 import re
 import sys
 
-INCLUDE = re.compile(r'^\s*#\s*include\s+"(([a-z_]+)/[^"]+)"', re.M)
+# "stage/file.hpp", also spelled relative to the including file ("../plan/plan.hpp").
+INCLUDE = re.compile(r'^\s*#\s*include\s+"((?:\.\./)*([a-z_]+)/[^"]+)"', re.M)
 
 
 def read_graph(path):
