@@ -33,4 +33,18 @@ std::vector<const Expr*> variable_uses(const Expr& e) {
   return out;
 }
 
+std::vector<std::string> variables_in_order(const BodyTerm& t) {
+  std::vector<const Expr*> uses;
+  if (t.kind == BodyTerm::Kind::Atom) {
+    if (t.atom.at) collect_uses(*t.atom.at, uses);
+    for (const auto& a : t.atom.args) collect_uses(*a, uses);
+  } else {
+    collect_uses(*t.expr, uses);
+  }
+  std::vector<std::string> out;
+  if (t.kind == BodyTerm::Kind::Assign) out.push_back(t.var);
+  for (const Expr* e : uses) out.push_back(e->text);
+  return out;
+}
+
 }  // namespace mozc

@@ -21,4 +21,8 @@ void add_variables(const BodyTerm& t, std::set<std::string>& out);
 // point at one).
 std::vector<const Expr*> variable_uses(const Expr& e);
 
+// The variables of a body term in order of appearance (p@A(X, A): A, X, A),
+// repeats included, for rewrites whose output follows the source's order.
+std::vector<std::string> variables_in_order(const BodyTerm& t);
+
 }  // namespace mozc
