@@ -81,7 +81,7 @@ Atom Expander::callee_atom(const std::string& prefix, const Atom& a, bool head) 
 }
 
 bool Expander::is_tail_call(const Rule& r, const std::vector<Call>& calls, const std::vector<BodyTerm>& after,
-                  const ViewDef& own, const std::string& prefix) const {
+                            const ViewDef& own, const std::string& prefix) const {
   if (calls.size() != 1 || !after.empty() || calls[0].view != &own || r.head.pred != prefix + ".return") return false;
   const Atom& call = calls[0].atom;
   size_t n = own.inputs.size();
