@@ -96,7 +96,7 @@ struct Rule {
   // -- however early it was queued -- can.
   bool at_once = false;
   // The order in which the type checker reads rules, highest first (set by
-  // rewrite/views.cpp): the generated rules that only carry a call's fields
+  // mozc/views): the generated rules that only carry a call's fields
   // between generated predicates, then the rules of views, those called
   // deeper first, then the program's own rules. A type conflict between a
   // call and the view it calls is then found at the call, not in the view.
@@ -123,7 +123,7 @@ struct Materialize {
   Loc evict_loc;
   bool generated = false;  // made by a rewrite
   std::string derived_from;  // for tables made by the CView rewrite: the rule whose call it serves
-  // A CView context table (rewrite/views.cpp): when it holds max_size rows it
+  // A CView context table (mozc/views): when it holds max_size rows it
   // stores no new row; the call that row stands for fails at once, counted by
   // the runtime and, when `when_full` names an event, raised as
   // when_full(row...), the table's own fields.
@@ -160,9 +160,12 @@ struct ViewDef {
   std::vector<SchemaDecl> schemas;
 };
 
+// this.X: a view's own predicate, named inside its def.
+inline bool is_this(const std::string& pred) { return pred.rfind("this.", 0) == 0; }
+
 // What the fields of a predicate made by the CView rewrite stand for, so that
 // diagnostics about them name the user's view and call, not the generated
-// predicate (rewrite/views.cpp).
+// predicate (mozc/views).
 struct GeneratedFields {
   std::vector<std::string> names;  // "input Src of view 'ping'", ...
   std::string origin;              // "view 'ping'"
@@ -170,14 +173,14 @@ struct GeneratedFields {
 };
 
 struct Program {
-  std::vector<ViewDef> views;  // expanded into rules before type checking (rewrite/views.cpp)
+  std::vector<ViewDef> views;  // expanded into rules before type checking (mozc/views)
   std::vector<Materialize> tables;
   std::vector<SchemaDecl> schemas;
   std::vector<BestEffortDecl> best_effort;
   std::vector<Rule> rules;  // facts are rules without a body
   std::vector<std::string> files;  // every file read, for depfiles
   // Predicates whose local tuples are processed at once rather than queued
-  // (the CView local event shortcut; see rewrite/views.cpp).
+  // (the CView local event shortcut; see mozc/views).
   std::set<std::string> immediate;
   std::map<std::string, GeneratedFields> generated_fields;
 };

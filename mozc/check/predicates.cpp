@@ -6,6 +6,8 @@
 
 namespace mozc {
 
+MOZC_DIAGNOSTIC(PeriodicDerived, Error, "'periodic' is a built-in event; rules cannot derive it");
+
 namespace {
 
 std::string fields(size_t n) { return std::to_string(n) + (n == 1 ? " field" : " fields"); }
@@ -16,34 +18,41 @@ bool is_unsupported_special(const std::string& pred) { return pred == "tun" || p
 
 void check_periodic_form(CheckContext& cx, const Atom& a, bool is_head) {
   if (is_head) {
-    cx.diags.error(a.loc, "'periodic' is a built-in event; rules cannot derive it");
+    cx.diags.emit(PeriodicDerived, a.loc);
     return;
   }
   size_t data = a.args.size() - (a.ndlog_located ? 1 : 0);
   if (data < 2 || data > 3) {
-    cx.diags.error(a.loc, "periodic takes (E, Seconds) or (E, Seconds, Count), optionally after @Node");
+    MOZC_DIAGNOSTIC(PeriodicArity, Error, "periodic takes (E, Seconds) or (E, Seconds, Count), optionally after "
+                    "@Node");
+    cx.diags.emit(PeriodicArity, a.loc);
     return;
   }
   size_t first = a.ndlog_located ? 1 : 0;
+  MOZC_DIAGNOSTIC(PeriodicEventIdNotVariable, Error, "the event id of periodic must be a variable");
   if (!a.args[first]->is_var() && a.args[first]->kind != ExprKind::Wildcard)
-    cx.diags.error(a.args[first]->loc, "the event id of periodic must be a variable");
+    cx.diags.emit(PeriodicEventIdNotVariable, a.args[first]->loc);
   for (size_t i = first + 1; i < a.args.size(); ++i) {
     const Expr& e = *a.args[i];
     bool ok = e.kind == ExprKind::Int || (i == first + 1 && e.kind == ExprKind::Float);
     if (!ok) {
-      cx.diags.error(e.loc, i == first + 1 ? "the period of periodic must be a number literal or constant"
-                                           : "the count of periodic must be an integer literal or constant");
+      MOZC_DIAGNOSTIC(PeriodicPeriodNotNumber, Error, "the period of periodic must be a number literal or constant");
+      MOZC_DIAGNOSTIC(PeriodicCountNotInteger, Error, "the count of periodic must be an integer literal or constant");
+      if (i == first + 1) cx.diags.emit(PeriodicPeriodNotNumber, e.loc);
+      else cx.diags.emit(PeriodicCountNotInteger, e.loc);
     } else if (std::stod(e.text) <= 0) {
-      cx.diags.error(e.loc, "the period and count of periodic must be positive");
+      MOZC_DIAGNOSTIC(PeriodicNotPositive, Error, "the period and count of periodic must be positive");
+      cx.diags.emit(PeriodicNotPositive, e.loc);
     }
   }
 }
 
 // Records one use of `pred` with `arity` fields; every use must agree.
 void use_predicate(CheckContext& cx, const std::string& pred, size_t arity, Loc loc, bool derives) {
+  MOZC_DIAGNOSTIC(SpecialPredicateUnsupported, Error, "'{0}' is one of the paper's special predicates (tun, "
+                  "tcp.*), which mozc does not support yet");
   if (is_unsupported_special(pred))
-    cx.diags.error(loc, "'" + pred + "' is one of the paper's special predicates (tun, tcp.*), which mozc does not "
-                        "support yet");
+    cx.diags.emit(SpecialPredicateUnsupported, loc, pred);
   auto [it, fresh] = cx.preds.try_emplace(pred);
   PredInfo& p = it->second;
   if (fresh) {
@@ -51,12 +60,16 @@ void use_predicate(CheckContext& cx, const std::string& pred, size_t arity, Loc 
     p.arity = arity;
     p.first_use = loc;
   } else if (p.arity != arity) {
-    cx.diags.error(loc, "'" + pred + "' has " + fields(arity) + " here but " + fields(p.arity) + " elsewhere");
-    cx.diags.note(p.first_use, "first used here with " + fields(p.arity));
+    MOZC_DIAGNOSTIC(ArityMismatch, Error, "'{0}' has {1} here but {2} elsewhere");
+    cx.diags.emit(ArityMismatch, loc, pred, fields(arity), fields(p.arity));
+    MOZC_DIAGNOSTIC(ArityFirstUsedHere, Note, "first used here with {0}");
+    cx.diags.emit(ArityFirstUsedHere, p.first_use, fields(p.arity));
   }
+  MOZC_DIAGNOSTIC(LocalAddrDerived, Error, "'localAddr' holds this node's IP address and is kept by the "
+                  "runtime; rules and facts cannot derive it (this node's address in overlay ov goes in "
+                  "ov.localAddr)");
   if (derives && is_local_addr(pred))
-    cx.diags.error(loc, "'localAddr' holds this node's IP address and is kept by the runtime; rules and facts cannot "
-                        "derive it (this node's address in overlay ov goes in ov.localAddr)");
+    cx.diags.emit(LocalAddrDerived, loc);
   if (derives) p.derived = true;
 }
 
@@ -69,7 +82,8 @@ void check_runtime_local_addr(CheckContext& cx) {
   p.materialized = true;
   p.runtime_kept = true;
   if (p.arity != 1) {
-    cx.diags.error(p.first_use, "'localAddr' holds this node's IP address and takes (Addr), not " + fields(p.arity));
+    MOZC_DIAGNOSTIC(LocalAddrArity, Error, "'localAddr' holds this node's IP address and takes (Addr), not {0}");
+    cx.diags.emit(LocalAddrArity, p.first_use, fields(p.arity));
     return;
   }
   p.types = {Type::of(TypeKind::Addr)};
@@ -78,14 +92,18 @@ void check_runtime_local_addr(CheckContext& cx) {
 }
 
 void check_overlay_local_addr(CheckContext& cx, const PredInfo& p, const std::string& ov) {
-  const std::string what = "'" + p.name + "' holds this node's addresses in overlay '" + ov + "'";
-  if (p.arity != 1) cx.diags.error(p.first_use, what + " and takes (Node), not " + fields(p.arity));
-  if (!p.materialized)
-    cx.diags.error(p.first_use, what + ", which the runtime looks up: it must be a table (materialize(" + p.name +
-                                    ", infinity, infinity, keys(1)))");
+  MOZC_DIAGNOSTIC(OverlayLocalAddrArity, Error,
+                  "'{0}' holds this node's addresses in overlay '{1}' and takes (Node), not {2}");
+  if (p.arity != 1) cx.diags.emit(OverlayLocalAddrArity, p.first_use, p.name, ov, fields(p.arity));
+  MOZC_DIAGNOSTIC(OverlayLocalAddrNotTable, Error,
+                  "'{0}' holds this node's addresses in overlay '{1}', which the runtime looks up: it must be a "
+                  "table (materialize({0}, infinity, infinity, keys(1)))");
+  if (!p.materialized) cx.diags.emit(OverlayLocalAddrNotTable, p.first_use, p.name, ov);
+  MOZC_DIAGNOSTIC(OverlayLocalAddrUndefinedOverlay, Error,
+                  "'{0}' holds this node's addresses in overlay '{1}', which this program does not define (no "
+                  "rule uses {2})");
   if (!cx.preds.count(send_predicate(ov)))
-    cx.diags.error(p.first_use, what + ", which this program does not define (no rule uses " +
-                                    send_predicate(ov) + ")");
+    cx.diags.emit(OverlayLocalAddrUndefinedOverlay, p.first_use, p.name, ov, send_predicate(ov));
 }
 
 // ov.send(Dest, Packet) and ov.recv(Packet) have fixed shapes, and are events:
@@ -103,12 +121,13 @@ void check_data_planes(CheckContext& cx) {
     if (ov.empty()) continue;
     size_t want = is_send ? 2 : 1;
     const char* shape = is_send ? "(Dest, Packet)" : "(Packet)";
+    MOZC_DIAGNOSTIC(DataPlaneArity, Error, "'{0}' is the data plane of overlay '{1}' and takes {2}, not {3}");
     if (p.arity != want)
-      cx.diags.error(p.first_use, "'" + name + "' is the data plane of overlay '" + ov + "' and takes " + shape +
-                                      ", not " + fields(p.arity));
+      cx.diags.emit(DataPlaneArity, p.first_use, name, ov, shape, fields(p.arity));
+    MOZC_DIAGNOSTIC(DataPlaneMaterialized, Error, "'{0}' is the data plane of overlay '{1}' and must be an "
+                    "event; it cannot be materialized");
     if (p.materialized)
-      cx.diags.error(p.first_use, "'" + name + "' is the data plane of overlay '" + ov +
-                                      "' and must be an event; it cannot be materialized");
+      cx.diags.emit(DataPlaneMaterialized, p.first_use, name, ov);
   }
 }
 
@@ -118,12 +137,15 @@ void collect_predicates(CheckContext& cx) {
   auto& preds = cx.preds;
   for (const auto& s : cx.program.schemas) {
     if (is_local_addr(s.pred)) {
-      cx.diags.error(s.loc, "'localAddr' is built in: localAddr(addr), this node's IP address");
+      MOZC_DIAGNOSTIC(LocalAddrSchema, Error, "'localAddr' is built in: localAddr(addr), this node's IP address");
+      cx.diags.emit(LocalAddrSchema, s.loc);
       continue;
     }
     if (auto it = preds.find(s.pred); it != preds.end()) {
-      cx.diags.error(s.loc, "schema for '" + s.pred + "' is declared twice");
-      cx.diags.note(it->second.first_use, "first declared here");
+      MOZC_DIAGNOSTIC(SchemaDeclaredTwice, Error, "schema for '{0}' is declared twice");
+      cx.diags.emit(SchemaDeclaredTwice, s.loc, s.pred);
+      MOZC_DIAGNOSTIC(SchemaFirstDeclaredHere, Note, "first declared here");
+      cx.diags.emit(SchemaFirstDeclaredHere, it->second.first_use);
       continue;
     }
     PredInfo& p = preds[s.pred];
@@ -142,7 +164,7 @@ void collect_predicates(CheckContext& cx) {
     });
     // A tuple value p(...) is a p that some node derives once it is unwrapped.
     for_each_tuple_value(r, [&](Expr& e) {
-      if (is_periodic(e.text)) return cx.diags.error(e.loc, "'periodic' is a built-in event; rules cannot derive it");
+      if (is_periodic(e.text)) return cx.diags.emit(PeriodicDerived, e.loc);
       use_predicate(cx, e.text, e.args.size(), e.loc, true);
     });
     if (cx.diags.error_count() > before) cx.broken.insert(&r);
@@ -151,19 +173,23 @@ void collect_predicates(CheckContext& cx) {
   std::map<std::string, Loc> materialized_at;
   for (const auto& m : cx.program.tables) {
     if (is_local_addr(m.pred)) {
-      cx.diags.error(m.pred_loc, "'localAddr' is built in: a table of one row, this node's IP address, kept by "
-                                 "the runtime");
+      MOZC_DIAGNOSTIC(LocalAddrMaterialized, Error, "'localAddr' is built in: a table of one row, this node's "
+                      "IP address, kept by the runtime");
+      cx.diags.emit(LocalAddrMaterialized, m.pred_loc);
       continue;
     }
     auto it = preds.find(m.pred);
     if (it == preds.end()) {
-      cx.diags.error(m.pred_loc, "table '" + m.pred + "' is not used by any rule; declare its fields with schema " +
-                                     m.pred + "(...) to fill it from facts");
+      MOZC_DIAGNOSTIC(UnusedTable, Error, "table '{0}' is not used by any rule; declare its fields with schema "
+                      "{0}(...) to fill it from facts");
+      cx.diags.emit(UnusedTable, m.pred_loc, m.pred);
       continue;
     }
     if (auto prev = materialized_at.find(m.pred); prev != materialized_at.end()) {
-      cx.diags.error(m.loc, "'" + m.pred + "' is materialized twice");
-      cx.diags.note(prev->second, "first materialized here");
+      MOZC_DIAGNOSTIC(MaterializedTwice, Error, "'{0}' is materialized twice");
+      cx.diags.emit(MaterializedTwice, m.loc, m.pred);
+      MOZC_DIAGNOSTIC(FirstMaterializedHere, Note, "first materialized here");
+      cx.diags.emit(FirstMaterializedHere, prev->second);
       continue;
     }
     materialized_at[m.pred] = m.loc;
@@ -176,11 +202,13 @@ void collect_predicates(CheckContext& cx) {
     std::set<int> seen;
     for (int k : m.keys) {
       if (k < 1 || static_cast<size_t>(k) > p.arity) {
-        cx.diags.error(m.keys_loc, "key position " + std::to_string(k) + " is out of range: '" + m.pred + "' has " +
-                                       fields(p.arity));
-        cx.diags.note(p.first_use, "'" + m.pred + "' is used here");
+        MOZC_DIAGNOSTIC(KeyPositionOutOfRange, Error, "key position {0} is out of range: '{1}' has {2}");
+        cx.diags.emit(KeyPositionOutOfRange, m.keys_loc, k, m.pred, fields(p.arity));
+        MOZC_DIAGNOSTIC(KeyTableUsedHere, Note, "'{0}' is used here");
+        cx.diags.emit(KeyTableUsedHere, p.first_use, m.pred);
       } else if (!seen.insert(k).second) {
-        cx.diags.error(m.keys_loc, "key position " + std::to_string(k) + " is listed twice");
+        MOZC_DIAGNOSTIC(KeyPositionListedTwice, Error, "key position {0} is listed twice");
+        cx.diags.emit(KeyPositionListedTwice, m.keys_loc, k);
       } else {
         p.keys.push_back(k - 1);
       }
@@ -189,11 +217,12 @@ void collect_predicates(CheckContext& cx) {
       for (size_t i = 0; i < p.arity; ++i) p.keys.push_back(static_cast<int>(i));
     if (m.evict != Evict::Oldest) {
       if (m.evict_field < 1 || static_cast<size_t>(m.evict_field) > p.arity) {
-        cx.diags.error(m.evict_loc, "evict field " + std::to_string(m.evict_field) + " is out of range: '" + m.pred +
-                                        "' has " + fields(p.arity));
+        MOZC_DIAGNOSTIC(EvictFieldOutOfRange, Error, "evict field {0} is out of range: '{1}' has {2}");
+        cx.diags.emit(EvictFieldOutOfRange, m.evict_loc, m.evict_field, m.pred, fields(p.arity));
       } else if (m.max_size < 0) {
-        cx.diags.error(m.evict_loc, "'" + m.pred + "' has no maximum size, so it never evicts: give it a size or "
-                                        "drop the evict policy");
+        MOZC_DIAGNOSTIC(EvictWithoutMaxSize, Error, "'{0}' has no maximum size, so it never evicts: give it a "
+                        "size or drop the evict policy");
+        cx.diags.emit(EvictWithoutMaxSize, m.evict_loc, m.pred);
       } else {
         p.evict = m.evict;
         p.evict_field = m.evict_field - 1;
@@ -203,7 +232,8 @@ void collect_predicates(CheckContext& cx) {
 
   for (const auto& b : cx.program.best_effort) {
     auto it = preds.find(b.pred);
-    if (it == preds.end()) cx.diags.error(b.loc, "best_effort names unknown predicate '" + b.pred + "'");
+    MOZC_DIAGNOSTIC(BestEffortUnknownPredicate, Error, "best_effort names unknown predicate '{0}'");
+    if (it == preds.end()) cx.diags.emit(BestEffortUnknownPredicate, b.loc, b.pred);
     else it->second.best_effort = true;
   }
 
@@ -221,9 +251,9 @@ void collect_predicates(CheckContext& cx) {
       // The runtime itself derives ov.send (LocSpecDemux) and ov.recv (from the network).
       bool data_plane = !data_plane_overlay(p.name, "send").empty() || !data_plane_overlay(p.name, "recv").empty();
       if (!p.materialized && !p.derived && !declared && !data_plane) {
-        cx.diags.error(t.atom.loc, "unknown predicate '" + t.atom.pred +
-                                       "': no rule derives it and it is not materialized (declare "
-                                       "schema " + t.atom.pred + "(...) if it only comes from facts)");
+        MOZC_DIAGNOSTIC(UnknownPredicate, Error, "unknown predicate '{0}': no rule derives it and it is not "
+                        "materialized (declare schema {0}(...) if it only comes from facts)");
+        cx.diags.emit(UnknownPredicate, t.atom.loc, t.atom.pred);
       }
     }
   }

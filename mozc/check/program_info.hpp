@@ -38,6 +38,11 @@ struct CheckedProgram {
 
 inline bool is_periodic(const std::string& pred) { return pred == "periodic"; }
 
+// An event is kept by no table: periodic, and every predicate not materialized.
+inline bool is_event(const std::map<std::string, PredInfo>& preds, const std::string& pred) {
+  return is_periodic(pred) || !preds.at(pred).materialized;
+}
+
 // Overlay data planes (paper §4.4): `ov.send(Dest, Packet)` and `ov.recv(Packet)`.
 // Returns "ov" when `pred` is ov.<role> for a plain overlay name, else "".
 inline std::string data_plane_overlay(const std::string& pred, const std::string& role) {

@@ -5,16 +5,12 @@
 #include <map>
 #include <set>
 
+#include "ast/visit.hpp"
 #include "check/check_context.hpp"
 
 namespace mozc {
 
 namespace {
-
-void vars_of(const Expr& e, std::vector<const Expr*>& out) {
-  if (e.kind == ExprKind::Var) out.push_back(&e);
-  for (const auto& a : e.args) vars_of(*a, out);
-}
 
 class RuleChecker {
  public:
@@ -31,12 +27,15 @@ class RuleChecker {
 
  private:
   void fact() {
-    if (r_.is_delete) cx_.diags.error(r_.loc, "a delete needs a body: a fact cannot be deleted at start-up");
+    MOZC_DIAGNOSTIC(DeleteFact, Error, "a delete needs a body: a fact cannot be deleted at start-up");
+    if (r_.is_delete) cx_.diags.emit(DeleteFact, r_.loc);
     for (const auto& a : r_.head.args) {
-      if (!a->is_constant()) cx_.diags.error(a->loc, "a fact must be ground: its fields must be literals");
+      MOZC_DIAGNOSTIC(FactNotGround, Error, "a fact must be ground: its fields must be literals");
+      if (!a->is_constant()) cx_.diags.emit(FactNotGround, a->loc);
     }
+    MOZC_DIAGNOSTIC(FactLocationNotLiteral, Error, "a fact's location must be a literal address");
     if (r_.head.at && !r_.head.at->is_constant())
-      cx_.diags.error(r_.head.at->loc, "a fact's location must be a literal address");
+      cx_.diags.emit(FactLocationNotLiteral, r_.head.at->loc);
   }
 
   // Atom arguments bind variables; they must be variables, wildcards or literals.
@@ -44,15 +43,18 @@ class RuleChecker {
     for (const auto& t : r_.body) {
       if (t.kind != BodyTerm::Kind::Atom) continue;
       if (t.atom.at) {
+        MOZC_DIAGNOSTIC(BodyLocationNotVariable, Error, "a body location specifier must be a variable or an "
+                        "address literal");
         if (t.atom.at->is_var()) bound_.insert(t.atom.at->text);
         else if (!t.atom.at->is_constant())
-          cx_.diags.error(t.atom.at->loc, "a body location specifier must be a variable or an address literal");
+          cx_.diags.emit(BodyLocationNotVariable, t.atom.at->loc);
       }
       for (const auto& a : t.atom.args) {
+        MOZC_DIAGNOSTIC(BodyFieldComputed, Error, "fields of a body predicate must be variables, '_' or "
+                        "literals; compute values with ':=' and compare with '=='");
         if (a->is_var()) bound_.insert(a->text);
         else if (a->kind != ExprKind::Wildcard && !a->is_constant())
-          cx_.diags.error(a->loc, "fields of a body predicate must be variables, '_' or literals; "
-                                  "compute values with ':=' and compare with '=='");
+          cx_.diags.emit(BodyFieldComputed, a->loc);
       }
     }
   }
@@ -62,9 +64,12 @@ class RuleChecker {
     for (const auto& t : r_.body) {
       if (t.kind != BodyTerm::Kind::Assign) continue;
       if (bound_.count(t.var) && !assigned.count(t.var)) {
-        cx_.diags.error(t.loc, "variable " + t.var + " is already bound by a predicate; use '==' to compare");
+        MOZC_DIAGNOSTIC(AssignToBoundVariable, Error, "variable {0} is already bound by a predicate; use '==' "
+                        "to compare");
+        cx_.diags.emit(AssignToBoundVariable, t.loc, t.var);
       } else if (!assigned.insert(t.var).second) {
-        cx_.diags.error(t.loc, "variable " + t.var + " is assigned twice");
+        MOZC_DIAGNOSTIC(VariableAssignedTwice, Error, "variable {0} is assigned twice");
+        cx_.diags.emit(VariableAssignedTwice, t.loc, t.var);
       }
     }
     // Assignments may use each other in any order: bind until nothing changes.
@@ -96,43 +101,55 @@ class RuleChecker {
     int aggregates = 0;
     for (const auto& a : h.args) {
       if (a->kind == ExprKind::Wildcard) {
-        cx_.diags.error(a->loc, "'_' cannot appear in a rule head");
+        MOZC_DIAGNOSTIC(WildcardInHead, Error, "'_' cannot appear in a rule head");
+        cx_.diags.emit(WildcardInHead, a->loc);
         continue;
       }
       if (a->kind == ExprKind::Aggregate) {
-        if (++aggregates > 1) cx_.diags.error(a->loc, "a rule head may hold one aggregate");
-        if (r_.is_delete) cx_.diags.error(a->loc, "a delete rule cannot aggregate");
-        if (h.ndlog_located && a == h.args[0]) cx_.diags.error(a->loc, "the location field cannot be an aggregate");
+        MOZC_DIAGNOSTIC(TwoAggregatesInHead, Error, "a rule head may hold one aggregate");
+        if (++aggregates > 1) cx_.diags.emit(TwoAggregatesInHead, a->loc);
+        MOZC_DIAGNOSTIC(DeleteAggregates, Error, "a delete rule cannot aggregate");
+        if (r_.is_delete) cx_.diags.emit(DeleteAggregates, a->loc);
+        MOZC_DIAGNOSTIC(AggregateLocation, Error, "the location field cannot be an aggregate");
+        if (h.ndlog_located && a == h.args[0]) cx_.diags.emit(AggregateLocation, a->loc);
       }
       report_unbound(*a);
     }
     for_each_tuple_value(r_, [&](Expr& t) {
       for (const auto& f : t.args) {
-        if (f->kind == ExprKind::Wildcard) cx_.diags.error(f->loc, "'_' cannot be a field of a tuple value");
+        MOZC_DIAGNOSTIC(WildcardInTupleValue, Error, "'_' cannot be a field of a tuple value");
+        if (f->kind == ExprKind::Wildcard) cx_.diags.emit(WildcardInTupleValue, f->loc);
+        MOZC_DIAGNOSTIC(AggregateInTupleValue, Error, "an aggregate cannot be a field of a tuple value; compute "
+                        "it with a rule of its own");
         if (f->kind == ExprKind::Aggregate)
-          cx_.diags.error(f->loc, "an aggregate cannot be a field of a tuple value; compute it with a rule of its own");
+          cx_.diags.emit(AggregateInTupleValue, f->loc);
       }
     });
     if (aggregates) {
+      MOZC_DIAGNOSTIC(GroupFieldComputed, Error, "the group fields of an aggregate rule must be variables or "
+                      "literals");
       for (const auto& a : h.args)
         if (a->kind != ExprKind::Aggregate && !a->is_var() && !a->is_constant())
-          cx_.diags.error(a->loc, "the group fields of an aggregate rule must be variables or literals");
+          cx_.diags.emit(GroupFieldComputed, a->loc);
     }
     const PredInfo& p = cx_.preds.at(h.pred);
+    MOZC_DIAGNOSTIC(DeleteEvent, Error, "delete needs a materialized table, and '{0}' is an event");
     if (r_.is_delete && !p.materialized)
-      cx_.diags.error(h.loc, "delete needs a materialized table, and '" + h.pred + "' is an event");
+      cx_.diags.emit(DeleteEvent, h.loc, h.pred);
   }
 
   void events() {
     const Atom* first = nullptr;
     for (const auto& t : r_.body) {
       if (t.kind != BodyTerm::Kind::Atom) continue;
-      bool event = is_periodic(t.atom.pred) || !cx_.preds.at(t.atom.pred).materialized;
+      bool event = is_event(cx_.preds, t.atom.pred);
       if (!event) continue;
       if (first) {
-        cx_.diags.error(t.atom.loc, "a rule may read at most one event, and '" + t.atom.pred +
-                                        "' is the second (events are not stored, so two never meet)");
-        cx_.diags.note(first->loc, "the first event is '" + first->pred + "'");
+        MOZC_DIAGNOSTIC(TwoEventsInBody, Error, "a rule may read at most one event, and '{0}' is the second "
+                        "(events are not stored, so two never meet)");
+        cx_.diags.emit(TwoEventsInBody, t.atom.loc, t.atom.pred);
+        MOZC_DIAGNOSTIC(FirstEventHere, Note, "the first event is '{0}'");
+        cx_.diags.emit(FirstEventHere, first->loc, first->pred);
       } else {
         first = &t.atom;
       }
@@ -140,19 +157,16 @@ class RuleChecker {
   }
 
   bool all_bound(const Expr& e) const {
-    std::vector<const Expr*> vs;
-    vars_of(e, vs);
-    for (const Expr* v : vs)
+    for (const Expr* v : variable_uses(e))
       if (!bound_.count(v->text)) return false;
     return true;
   }
 
   void report_unbound(const Expr& e) {
-    std::vector<const Expr*> vs;
-    vars_of(e, vs);
-    for (const Expr* v : vs) {
+    for (const Expr* v : variable_uses(e)) {
+      MOZC_DIAGNOSTIC(UnboundVariable, Error, "unsafe rule: variable {0} is not bound by the body");
       if (!bound_.count(v->text) && reported_.insert(v->text).second)
-        cx_.diags.error(v->loc, "unsafe rule: variable " + v->text + " is not bound by the body");
+        cx_.diags.emit(UnboundVariable, v->loc, v->text);
     }
   }
 
@@ -169,8 +183,10 @@ void check_rules(CheckContext& cx) {
   for (auto& r : cx.program.rules) {
     auto [it, fresh] = names.try_emplace(r.name, r.loc);
     if (!fresh) {
-      cx.diags.error(r.loc, "rule name '" + r.name + "' is used twice");
-      cx.diags.note(it->second, "first used here");
+      MOZC_DIAGNOSTIC(RuleNameUsedTwice, Error, "rule name '{0}' is used twice");
+      cx.diags.emit(RuleNameUsedTwice, r.loc, r.name);
+      MOZC_DIAGNOSTIC(RuleNameFirstUsedHere, Note, "first used here");
+      cx.diags.emit(RuleNameFirstUsedHere, it->second);
     }
     if (cx.broken.count(&r)) continue;  // its atoms are malformed: nothing more to learn
     int before = cx.diags.error_count();

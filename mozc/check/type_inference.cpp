@@ -10,6 +10,8 @@
 
 namespace mozc {
 
+MOZC_DIAGNOSTIC(PredicateFirstUsedHere, Note, "'{0}' is first used here");
+
 namespace {
 
 using T = TypeSolver::T;
@@ -82,7 +84,7 @@ class Inference {
         mismatch(p.first_use, "'" + name + "' holds nodes of overlay '" + ov + "', which are " +
                                   show(send->second[0]) + " (the first field of " + send_predicate(ov) + "), not " +
                                   show(fields_[name][0]));
-        cx_.diags.note(cx_.preds[send_predicate(ov)].first_use, "'" + send_predicate(ov) + "' is first used here");
+        cx_.diags.emit(PredicateFirstUsedHere, cx_.preds[send_predicate(ov)].first_use, send_predicate(ov));
       }
     }
     // A value only ever computed with or compared, like an unsuffixed literal,
@@ -92,8 +94,9 @@ class Inference {
         solver_.unify(c.type, solver_.make(TypeKind::Int));
     for (const auto& c : checks_) {
       TypeKind k = solver_.kind(c.type);
+      MOZC_DIAGNOSTIC(ForbiddenType, Error, "{0} cannot be of type {1}");
       if (k != TypeKind::Unknown && !c.allowed.count(k))
-        cx_.diags.error(c.loc, c.what + " cannot be of type " + solver_.resolve(c.type).str());
+        cx_.diags.emit(ForbiddenType, c.loc, c.what, solver_.resolve(c.type).str());
     }
     if (cx_.diags.has_errors()) return;
     annotate();
@@ -132,10 +135,10 @@ class Inference {
   void atom(Atom& a, bool is_head) {
     if (a.at) require(expr(*a.at), TypeKind::Addr, a.at->loc, "the location specifier");
     const ExprPtr& where = a.location();
+    MOZC_DIAGNOSTIC(SendToUndefinedOverlay, Error, "'{0}' is sent to overlay '{1}', which this program does not "
+                    "define (no rule uses {2})");
     if (is_head && where && where->kind == ExprKind::OverlayAddr && !fields_.count(send_predicate(where->text)))
-      cx_.diags.error(where->loc, "'" + a.pred + "' is sent to overlay '" + where->text +
-                                      "', which this program does not define (no rule uses " +
-                                      send_predicate(where->text) + ")");
+      cx_.diags.emit(SendToUndefinedOverlay, where->loc, a.pred, where->text, send_predicate(where->text));
     if (is_periodic(a.pred)) {
       size_t first = a.ndlog_located ? 1 : 0;
       if (a.ndlog_located) require(expr(*a.args[0]), TypeKind::Addr, a.args[0]->loc, "the location specifier");
@@ -154,8 +157,11 @@ class Inference {
       T t = arg.kind == ExprKind::Aggregate ? aggregate(arg) : expr(arg);
       if (!solver_.unify(t, fields[i])) {
         mismatch(arg.loc, field_name(pred, i) + " has type " + show(fields[i]) + ", but this is " + show(t));
-        if (const GeneratedFields* g = generated(pred)) cx_.diags.note(g->origin_loc, g->origin + " is defined here");
-        else cx_.diags.note(cx_.preds[pred].first_use, "'" + pred + "' is first used here");
+        MOZC_DIAGNOSTIC(GeneratedPredicateOrigin, Note, "{0} is defined here");
+        if (const GeneratedFields* g = generated(pred))
+          cx_.diags.emit(GeneratedPredicateOrigin, g->origin_loc, g->origin);
+        else
+          cx_.diags.emit(PredicateFirstUsedHere, cx_.preds[pred].first_use, pred);
       }
       if (i == 0 && ndlog_located) require(fields[i], TypeKind::Addr, arg.loc, "the location specifier");
     }
@@ -166,7 +172,8 @@ class Inference {
     if (e.text == "count") {
       result = solver_.make(TypeKind::Int);
     } else if (e.args.empty()) {
-      cx_.diags.error(e.loc, e.text + "<*> is not an aggregate; only count<*> takes '*'");
+      MOZC_DIAGNOSTIC(StarOnlyForCount, Error, "{0}<*> is not an aggregate; only count<*> takes '*'");
+      cx_.diags.emit(StarOnlyForCount, e.loc, e.text);
       result = solver_.fresh();
     } else {
       T x = expr(*e.args[0]);
@@ -233,7 +240,8 @@ class Inference {
         return solver_.make(TypeKind::Bool);
       }
       case ExprKind::Aggregate:
-        cx_.diags.error(e.loc, "aggregate " + e.text + "<> is only allowed as a field of a rule head");
+        MOZC_DIAGNOSTIC(AggregateOutsideHead, Error, "aggregate {0}<> is only allowed as a field of a rule head");
+        cx_.diags.emit(AggregateOutsideHead, e.loc, e.text);
         return solver_.fresh();
       case ExprKind::OverlayAddr: return overlay_addr(e);
       case ExprKind::TupleCons:  // p(...) as a value: a nested tuple, its fields typed as p's
@@ -252,7 +260,7 @@ class Inference {
     if (it != fields_.end() && !it->second.empty() && !solver_.unify(inner, it->second[0])) {
       mismatch(e.args[0]->loc, "a node of overlay '" + e.text + "' is addressed by " + show(it->second[0]) +
                                    " (the first field of " + send_predicate(e.text) + "), not " + show(inner));
-      cx_.diags.note(cx_.preds[send_predicate(e.text)].first_use, "'" + send_predicate(e.text) + "' is first used here");
+      cx_.diags.emit(PredicateFirstUsedHere, cx_.preds[send_predicate(e.text)].first_use, send_predicate(e.text));
     }
     return solver_.make(TypeKind::Addr);
   }
@@ -260,14 +268,15 @@ class Inference {
   T call(Expr& e) {
     const Signature* sig = find_function(e.text);  // a built-in or a --functions one
     if (!sig) {
-      cx_.diags.error(e.loc, "unknown function '" + e.text + "'");
+      MOZC_DIAGNOSTIC(UnknownFunction, Error, "unknown function '{0}'");
+      cx_.diags.emit(UnknownFunction, e.loc, e.text);
       for (auto& a : e.args) expr(*a);
       return solver_.fresh();
     }
     if (sig->params.size() != e.args.size()) {
-      cx_.diags.error(e.loc, "'" + e.text + "' takes " + std::to_string(sig->params.size()) + " argument" +
-                                 (sig->params.size() == 1 ? "" : "s") + ", not " + std::to_string(e.args.size()) +
-                                 ": " + e.text + sig->text);
+      MOZC_DIAGNOSTIC(FunctionArity, Error, "'{0}' takes {1} argument{2}, not {3}: {0}{4}");
+      cx_.diags.emit(FunctionArity, e.loc, e.text, sig->params.size(), (sig->params.size() == 1 ? "" : "s"),
+                     e.args.size(), sig->text);
       for (auto& a : e.args) expr(*a);
       return solver_.fresh();
     }
@@ -332,7 +341,10 @@ class Inference {
     if (!solver_.unify(t, solver_.make(k)))
       mismatch(loc, what + " must be of type " + Type::of(k).str() + ", not " + show(t));
   }
-  void mismatch(Loc loc, const std::string& msg) { cx_.diags.error(loc, "type mismatch: " + msg); }
+  void mismatch(Loc loc, const std::string& msg) {
+    MOZC_DIAGNOSTIC(TypeMismatch, Error, "type mismatch: {0}");
+    cx_.diags.emit(TypeMismatch, loc, msg);
+  }
   std::string show(T t) const {
     Type ty = solver_.resolve(t);
     return ty.known() ? ty.str() : (ty.kind == TypeKind::Unknown ? "an unknown type" : ty.str());
@@ -352,9 +364,10 @@ class Inference {
       for (size_t i = 0; i < fields_[name].size(); ++i) {
         Type ty = solver_.resolve(fields_[name][i]);
         if (!ty.known() && g) {
+          MOZC_DIAGNOSTIC(UninferableType, Error, "cannot infer the type of {0}: nothing in the program gives "
+                          "it a type");
           if (cx_.errors_before_types == 0 && untyped_said.insert(field_name(name, i)).second)
-            cx_.diags.error(g->origin_loc, "cannot infer the type of " + field_name(name, i) +
-                                               ": nothing in the program gives it a type");
+            cx_.diags.emit(UninferableType, g->origin_loc, field_name(name, i));
         } else if (!ty.known()) {
           unknown += (count++ ? ", " : "") + std::to_string(i + 1);
         }
@@ -362,27 +375,32 @@ class Inference {
       }
       // (A field left untyped because a broken rule was skipped is no news.)
       if (count && cx_.errors_before_types == 0) {
-        cx_.diags.error(p.first_use, std::string("cannot infer the type of field") + (count > 1 ? "s " : " ") + unknown +
-                                         " of '" + name + "'; declare " + (count > 1 ? "them" : "it") + " with schema " + name + "(...)");
+        MOZC_DIAGNOSTIC(UninferableFields, Error, "cannot infer the type of field{0}{1} of '{2}'; declare {3} "
+                        "with schema {2}(...)");
+        cx_.diags.emit(UninferableFields, p.first_use, (count > 1 ? "s " : " "), unknown, name,
+                       (count > 1 ? "them" : "it"));
       }
     }
     for (const auto& m : cx_.program.tables) {
       auto it = cx_.preds.find(m.pred);
       if (it == cx_.preds.end() || it->second.evict == Evict::Oldest) continue;
       const Type& ty = it->second.types[it->second.evict_field];
+      MOZC_DIAGNOSTIC(EvictFieldUnordered, Error, "evict {0} needs an ordered field (int, float, string, id or "
+                      "addr); field {1} of '{2}' is {3}");
       if (ty.known() && !orderable().count(ty.kind))
-        cx_.diags.error(m.evict_loc, "evict " + std::string(m.evict == Evict::Max ? "max" : "min") + " needs an "
-                                     "ordered field (int, float, string, id or addr); field " +
-                                     std::to_string(m.evict_field) + " of '" + m.pred + "' is " + ty.str());
+        cx_.diags.emit(EvictFieldUnordered, m.evict_loc, m.evict == Evict::Max ? "max" : "min", m.evict_field,
+                       m.pred, ty.str());
     }
     for (auto& [e, t] : all_exprs_) {
+      MOZC_DIAGNOSTIC(InvalidAddressLiteral, Error, "\"{0}\" is used as an address but is not \"IPv4:port\"");
       if (e->kind == ExprKind::String && e->type.kind == TypeKind::Addr && !is_ip_port(e->text))
-        cx_.diags.error(e->loc, "\"" + e->text + "\" is used as an address but is not \"IPv4:port\"");
+        cx_.diags.emit(InvalidAddressLiteral, e->loc, e->text);
     }
     if (cx_.diags.has_errors()) return;  // an untyped field explains its expressions
     for (auto& [e, t] : all_exprs_) {
+      MOZC_DIAGNOSTIC(UninferableExpression, Error, "cannot infer the type of this expression");
       if (!e->type.known() && e->kind != ExprKind::Wildcard)
-        cx_.diags.error(e->loc, "cannot infer the type of this expression");
+        cx_.diags.emit(UninferableExpression, e->loc);
     }
   }
 

@@ -7,16 +7,11 @@
 #include <map>
 #include <set>
 
+#include "ast/visit.hpp"
+
 namespace mozc {
 
 namespace {
-
-bool is_this(const std::string& pred) { return pred.rfind("this.", 0) == 0; }
-
-void vars_of(const Expr& e, std::set<std::string>& out) {
-  if (e.kind == ExprKind::Var) out.insert(e.text);
-  for (const auto& a : e.args) vars_of(*a, out);
-}
 
 const Expr* find_wildcard(const Expr& e) {
   if (e.kind == ExprKind::Wildcard) return &e;
@@ -42,8 +37,10 @@ class ViewChecker {
     for (const auto& v : p_.views) {
       auto [it, fresh] = views_.emplace(v.name, &v);
       if (!fresh) {
-        diags_.error(v.name_loc, "view '" + v.name + "' is defined twice");
-        diags_.note(it->second->name_loc, "first defined here");
+        MOZC_DIAGNOSTIC(ViewDefinedTwice, Error, "view '{0}' is defined twice");
+        diags_.emit(ViewDefinedTwice, v.name_loc, v.name);
+        MOZC_DIAGNOSTIC(ViewFirstDefinedHere, Note, "first defined here");
+        diags_.emit(ViewFirstDefinedHere, it->second->name_loc);
       }
       for (const auto& t : v.tables) tables_.insert(t.pred);
     }
@@ -57,20 +54,26 @@ class ViewChecker {
  private:
   void definition(const ViewDef& v) {
     std::set<std::string> params;
+    MOZC_DIAGNOSTIC(ViewParameterTwice, Error, "parameter {0} of view '{1}' is listed twice");
     for (const auto* list : {&v.inputs, &v.outputs})
       for (const auto& name : *list)
-        if (!params.insert(name).second) diags_.error(v.name_loc, "parameter " + name + " of view '" + v.name + "' is listed twice");
+        if (!params.insert(name).second) diags_.emit(ViewParameterTwice, v.name_loc, name, v.name);
+    MOZC_DIAGNOSTIC(ViewDefaultsCount, Error, "view '{0}' has {1} but {2}");
     if (!v.defaults.empty() && v.defaults.size() != v.outputs.size())
-      diags_.error(v.defaults_loc, "view '" + v.name + "' has " + plural(v.outputs.size(), "result") + " but " +
-                                       plural(v.defaults.size(), "default"));
+      diags_.emit(ViewDefaultsCount, v.defaults_loc, v.name, plural(v.outputs.size(), "result"),
+                  plural(v.defaults.size(), "default"));
+    MOZC_DIAGNOSTIC(MultiViewDefault, Error, "a multi view ends at its timeout with the answers it got; it has "
+                    "no default");
     if (!v.defaults.empty() && v.multi)
-      diags_.error(v.defaults_loc, "a multi view ends at its timeout with the answers it got; it has no default");
+      diags_.emit(MultiViewDefault, v.defaults_loc);
     for (const auto& t : v.tables) {
-      if (!is_this(t.pred)) diags_.error(t.pred_loc, "a table declared in view '" + v.name + "' must be its own: this." + t.pred);
+      MOZC_DIAGNOSTIC(ViewTableNotOwn, Error, "a table declared in view '{0}' must be its own: this.{1}");
+      MOZC_DIAGNOSTIC(ViewTableInfiniteLifetime, Error, "table {0} of view '{1}' holds rows of calls, which "
+                      "end: give it a finite lifetime (its rows are not removed when a call ends)");
+      if (!is_this(t.pred)) diags_.emit(ViewTableNotOwn, t.pred_loc, v.name, t.pred);
       // Its rows belong to calls, which end; nothing else would ever remove them.
       else if (t.lifetime < 0)
-        diags_.error(t.loc, "table " + t.pred + " of view '" + v.name + "' holds rows of calls, which end: give it a "
-                            "finite lifetime (its rows are not removed when a call ends)");
+        diags_.emit(ViewTableInfiniteLifetime, t.loc, t.pred, v.name);
     }
     bool answers = false;
     for (const auto& r : v.rules) {
@@ -78,19 +81,24 @@ class ViewChecker {
       if (is_this(r.head.pred) && !r.is_fact()) {
         bool has_context = false;
         for (const auto& t : r.body) has_context |= t.kind == BodyTerm::Kind::Atom && is_this(t.atom.pred);
+        MOZC_DIAGNOSTIC(ViewRuleWithoutThis, Error, "rule {0} derives {1} but reads no this.* predicate, so it "
+                        "cannot know which call it serves");
         if (!has_context)
-          diags_.error(r.head.loc, "rule " + r.name + " derives " + r.head.pred +
-                                       " but reads no this.* predicate, so it cannot know which call it serves");
+          diags_.emit(ViewRuleWithoutThis, r.head.loc, r.name, r.head.pred);
       }
     }
-    if (!answers) diags_.error(v.name_loc, "view '" + v.name + "' never answers: no rule derives this.return(...)");
+    MOZC_DIAGNOSTIC(ViewNeverAnswers, Error, "view '{0}' never answers: no rule derives this.return(...)");
+    if (!answers) diags_.emit(ViewNeverAnswers, v.name_loc, v.name);
   }
 
   void rule(const Rule& r, const ViewDef* in_view) {
     this_atom(r.head, true, in_view);
-    if (views_.count(r.head.pred)) diags_.error(r.head.loc, "'" + r.head.pred + "' is a view: call it in a rule body, rules cannot derive it");
+    MOZC_DIAGNOSTIC(ViewDerived, Error, "'{0}' is a view: call it in a rule body, rules cannot derive it");
+    if (views_.count(r.head.pred)) diags_.emit(ViewDerived, r.head.loc, r.head.pred);
     for (const auto& a : r.head.args) {
-      if (a->kind == ExprKind::Result) diags_.error(a->loc, "'&' marks the result of a view call in a rule body, not a head field");
+      MOZC_DIAGNOSTIC(ResultMarkInHead, Error, "'&' marks the result of a view call in a rule body, not a head "
+                      "field");
+      if (a->kind == ExprKind::Result) diags_.emit(ResultMarkInHead, a->loc);
       tuple_value(*a);
     }
     // The rule resumes once per answer, an event each time: an aggregate head
@@ -98,9 +106,11 @@ class ViewChecker {
     if (const Expr* agg = find_aggregate(r.head)) {
       for (const auto& t : r.body) {
         if (t.kind != BodyTerm::Kind::Atom || !views_.count(t.atom.pred)) continue;
-        diags_.error(agg->loc, "rule " + r.name + " calls view '" + t.atom.pred + "', so its head cannot aggregate: the "
-                                   "rule goes on once per answer; store the answers in a table and aggregate over that");
-        diags_.note(t.atom.loc, "'" + t.atom.pred + "' is called here");
+        MOZC_DIAGNOSTIC(AggregateOverViewCall, Error, "rule {0} calls view '{1}', so its head cannot aggregate: "
+                        "the rule goes on once per answer; store the answers in a table and aggregate over that");
+        diags_.emit(AggregateOverViewCall, agg->loc, r.name, t.atom.pred);
+        MOZC_DIAGNOSTIC(ViewCalledHere, Note, "'{0}' is called here");
+        diags_.emit(ViewCalledHere, t.atom.loc, t.atom.pred);
         break;
       }
     }
@@ -120,22 +130,24 @@ class ViewChecker {
       this_atom(a, false, in_view);
       auto view = views_.find(a.pred);
       if (view == views_.end()) {
+        MOZC_DIAGNOSTIC(ResultMarkOnNonView, Error, "'&' marks the result of a view call, but '{0}' is not a "
+                        "view (no def {0})");
         for (const auto& x : a.args)
           if (x->kind == ExprKind::Result)
-            diags_.error(x->loc, "'&' marks the result of a view call, but '" + a.pred + "' is not a view (no def " + a.pred + ")");
+            diags_.emit(ResultMarkOnNonView, x->loc, a.pred);
+        MOZC_DIAGNOSTIC(EventAfterViewCall, Error, "after a view call the rule goes on when the answer arrives "
+                        "(an event), so it can read only tables; '{0}' is an event");
         if (after_call && a.pred != "periodic" && !tables_.count(a.pred) && !is_this(a.pred))
-          diags_.error(a.loc, "after a view call the rule goes on when the answer arrives (an event), so it can read only tables; '" +
-                                  a.pred + "' is an event");
+          diags_.emit(EventAfterViewCall, a.loc, a.pred);
         std::set<std::string> vs;
-        for (const auto& x : a.args) vars_of(*x, vs);
-        if (a.at) vars_of(*a.at, vs);
+        add_variables(a, vs);
         segment.insert(vs.begin(), vs.end());
         continue;
       }
       close_segment();
       call(a, *view->second, bound);
       for (size_t i = view->second->inputs.size(); i < a.args.size(); ++i)
-        if (a.args[i]->kind == ExprKind::Result) vars_of(*a.args[i], bound);
+        if (a.args[i]->kind == ExprKind::Result) add_variables(*a.args[i], bound);
       after_call = true;
     }
   }
@@ -145,28 +157,37 @@ class ViewChecker {
   // (whose calls' context, added when views are expanded, a value does not carry).
   void tuple_value(const Expr& e) {
     if (e.kind != ExprKind::TupleCons) return;
-    if (views_.count(e.text)) diags_.error(e.loc, "'" + e.text + "' is a view: call it in a rule body, a tuple value cannot be one");
+    MOZC_DIAGNOSTIC(ViewAsTupleValue, Error, "'{0}' is a view: call it in a rule body, a tuple value cannot be "
+                    "one");
+    if (views_.count(e.text)) diags_.emit(ViewAsTupleValue, e.loc, e.text);
+    MOZC_DIAGNOSTIC(ViewPredicateAsTupleValue, Error, "a tuple value cannot be a view's own predicate '{0}'; "
+                    "derive it with a rule instead");
     if (is_this(e.text))
-      diags_.error(e.loc, "a tuple value cannot be a view's own predicate '" + e.text + "'; derive it with a rule instead");
+      diags_.emit(ViewPredicateAsTupleValue, e.loc, e.text);
     for (const auto& a : e.args) tuple_value(*a);
   }
 
   void call(const Atom& a, const ViewDef& v, const std::set<std::string>& bound) {
     size_t n = v.inputs.size(), m = v.outputs.size();
-    if (a.ndlog_located) diags_.error(a.loc, "call a view at a node as " + a.pred + "@Node(...), not with '@' inside the arguments");
+    MOZC_DIAGNOSTIC(ViewCallNdlogLocation, Error, "call a view at a node as {0}@Node(...), not with '@' inside "
+                    "the arguments");
+    if (a.ndlog_located) diags_.emit(ViewCallNdlogLocation, a.loc, a.pred);
     if (a.args.size() != n + m) {
-      diags_.error(a.loc, "view '" + v.name + "' takes " + plural(n, "input") + " and " + plural(m, "result") + " (&R), not " +
-                              plural(a.args.size(), "argument"));
-      diags_.note(v.name_loc, "'" + v.name + "' is defined here");
+      MOZC_DIAGNOSTIC(ViewCallArity, Error, "view '{0}' takes {1} and {2} (&R), not {3}");
+      diags_.emit(ViewCallArity, a.loc, v.name, plural(n, "input"), plural(m, "result"),
+                  plural(a.args.size(), "argument"));
+      MOZC_DIAGNOSTIC(ViewDefinedHere, Note, "'{0}' is defined here");
+      diags_.emit(ViewDefinedHere, v.name_loc, v.name);
       return;
     }
     for (size_t i = 0; i < a.args.size(); ++i) {
       const Expr& x = *a.args[i];
+      MOZC_DIAGNOSTIC(ResultForViewInput, Error, "argument {0} of '{1}' is the input {2}, not a result");
       if (i < n && x.kind == ExprKind::Result)
-        diags_.error(x.loc, "argument " + std::to_string(i + 1) + " of '" + v.name + "' is the input " + v.inputs[i] + ", not a result");
+        diags_.emit(ResultForViewInput, x.loc, i + 1, v.name, v.inputs[i]);
+      MOZC_DIAGNOSTIC(ViewResultNotMarked, Error, "argument {0} of '{1}' is the result &{2}; write &Var or &_");
       if (i >= n && x.kind != ExprKind::Result)
-        diags_.error(x.loc, "argument " + std::to_string(i + 1) + " of '" + v.name + "' is the result &" + v.outputs[i - n] +
-                                "; write &Var or &_");
+        diags_.emit(ViewResultNotMarked, x.loc, i + 1, v.name, v.outputs[i - n]);
       if (i < n) given_input(x, bound, "input " + v.inputs[i] + " of " + v.name, "its inputs");
     }
     if (a.at) given_input(*a.at, bound, "the node " + v.name + " is called at", "the node it runs at");
@@ -174,8 +195,9 @@ class ViewChecker {
 
   void given_input(const Expr& e, const std::set<std::string>& bound, const std::string& what, const std::string& needs) {
     if (const Expr* w = find_wildcard(e)) {
-      diags_.error(w->loc, "'_' cannot be " + what + ": a view call needs it bound (a variable bound before "
-                               "the call, or a literal); '_' only drops results, as &_");
+      MOZC_DIAGNOSTIC(WildcardViewInput, Error, "'_' cannot be {0}: a view call needs it bound (a variable "
+                      "bound before the call, or a literal); '_' only drops results, as &_");
+      diags_.emit(WildcardViewInput, w->loc, what);
       return;
     }
     unbound_inputs(e, bound, what, needs);
@@ -183,34 +205,44 @@ class ViewChecker {
 
   void unbound_inputs(const Expr& e, const std::set<std::string>& bound, const std::string& what, const std::string& needs) {
     std::set<std::string> vs;
-    vars_of(e, vs);
+    add_variables(e, vs);
+    MOZC_DIAGNOSTIC(UnboundViewInput, Error, "variable {0} in {1} is not bound before the call; a view call "
+                    "needs {2} bound by the terms before it");
     for (const auto& v : vs)
       if (!bound.count(v))
-        diags_.error(e.loc, "variable " + v + " in " + what + " is not bound before the call; a view call needs " +
-                                needs + " bound by the terms before it");
+        diags_.emit(UnboundViewInput, e.loc, v, what, needs);
   }
 
   void this_atom(const Atom& a, bool head, const ViewDef* in_view) {
     if (!is_this(a.pred)) return;
     if (!in_view) {
-      diags_.error(a.loc, "'" + a.pred + "' names a view's own predicate; it is only meaningful inside a def");
+      MOZC_DIAGNOSTIC(ThisOutsideView, Error, "'{0}' names a view's own predicate; it is only meaningful inside "
+                      "a def");
+      diags_.emit(ThisOutsideView, a.loc, a.pred);
       return;
     }
     if (a.pred == "this.init") {
-      if (head) diags_.error(a.loc, "this.init is the call itself; rules cannot derive it");
+      MOZC_DIAGNOSTIC(ThisInitDerived, Error, "this.init is the call itself; rules cannot derive it");
+      MOZC_DIAGNOSTIC(ThisInitArity, Error, "this.init of view '{0}' has {1} (its inputs), not {2}");
+      if (head) diags_.emit(ThisInitDerived, a.loc);
       else if (a.args.size() != in_view->inputs.size())
-        diags_.error(a.loc, "this.init of view '" + in_view->name + "' has " + plural(in_view->inputs.size(), "field") +
-                                " (its inputs), not " + std::to_string(a.args.size()));
-      if (a.at || a.ndlog_located) diags_.error(a.loc, "this.init is where the call arrives; it takes no location");
+        diags_.emit(ThisInitArity, a.loc, in_view->name, plural(in_view->inputs.size(), "field"), a.args.size());
+      MOZC_DIAGNOSTIC(ThisInitLocated, Error, "this.init is where the call arrives; it takes no location");
+      if (a.at || a.ndlog_located) diags_.emit(ThisInitLocated, a.loc);
     }
     if (a.pred == "this.return") {
-      if (!head) diags_.error(a.loc, "this.return answers the call; rules cannot read it");
+      MOZC_DIAGNOSTIC(ThisReturnRead, Error, "this.return answers the call; rules cannot read it");
+      MOZC_DIAGNOSTIC(ThisReturnArity, Error, "this.return of view '{0}' returns {1}, not {2}");
+      if (!head) diags_.emit(ThisReturnRead, a.loc);
       else if (a.args.size() != in_view->outputs.size())
-        diags_.error(a.loc, "this.return of view '" + in_view->name + "' returns " + plural(in_view->outputs.size(), "value") +
-                                ", not " + std::to_string(a.args.size()));
-      if (a.at || a.ndlog_located) diags_.error(a.loc, "this.return goes back to the caller by itself; it takes no location");
+        diags_.emit(ThisReturnArity, a.loc, in_view->name, plural(in_view->outputs.size(), "value"), a.args.size());
+      MOZC_DIAGNOSTIC(ThisReturnLocated, Error, "this.return goes back to the caller by itself; it takes no "
+                      "location");
+      if (a.at || a.ndlog_located) diags_.emit(ThisReturnLocated, a.loc);
     }
-    if (a.ndlog_located) diags_.error(a.loc, "a view's own predicates take the Mozlog location form this.X@Node(...)");
+    MOZC_DIAGNOSTIC(ThisNdlogLocation, Error, "a view's own predicates take the Mozlog location form "
+                    "this.X@Node(...)");
+    if (a.ndlog_located) diags_.emit(ThisNdlogLocation, a.loc);
   }
 
   const Program& p_;

@@ -12,6 +12,7 @@
 #include "emit/cpp_emitter.hpp"
 #include "parse/parser.hpp"
 #include "rewrite/rewrite.hpp"
+#include "views/expand.hpp"
 
 namespace mozc {
 
@@ -27,7 +28,8 @@ bool format_generated_code(Compilation& c) {
   std::string error, formatted;
   const ClangPluginApi* clang = load_clang_plugin(error);
   if (!clang || !clang->format_cpp(c.text, formatted, error)) {
-    c.diags.error({}, "cannot format the generated C++: " + error);
+    MOZC_DIAGNOSTIC(CannotFormatGeneratedCpp, Error, "cannot format the generated C++: {0}");
+    c.diags.emit(CannotFormatGeneratedCpp, {}, error);
     return false;
   }
   c.text = std::move(formatted);

@@ -37,14 +37,17 @@ bool header_include_names(const Options& options, Compilation& c) {
     std::filesystem::path path = std::filesystem::absolute(header).lexically_normal();
     std::string name = path.filename().string();
     if (name.find_first_of("\"\\\n") != std::string::npos) {  // #include "..." has no escapes
-      c.diags.error({}, "the functions header '" + header + "' has a file name #include cannot spell; rename it");
+      MOZC_DIAGNOSTIC(FunctionsHeaderNameUnspellable, Error, "the functions header '{0}' has a file name "
+                      "#include cannot spell; rename it");
+      c.diags.emit(FunctionsHeaderNameUnspellable, {}, header);
       continue;
     }
     auto [seen, fresh] = by_name.emplace(name, std::make_pair(path.string(), header));
     if (!fresh) {
+      MOZC_DIAGNOSTIC(FunctionsHeadersSameFileName, Error, "the functions headers '{0}' and '{1}' have the same "
+                      "file name; generated code includes headers by file name, so rename one");
       if (seen->second.first != path.string())
-        c.diags.error({}, "the functions headers '" + seen->second.second + "' and '" + header +
-                              "' have the same file name; generated code includes headers by file name, so rename one");
+        c.diags.emit(FunctionsHeadersSameFileName, {}, seen->second.second, header);
       continue;
     }
     c.function_includes.push_back(name);
@@ -63,7 +66,8 @@ bool read_user_functions(const Options& options, Compilation& c) {
   std::string error;
   const ClangPluginApi* clang = load_clang_plugin(error);
   if (!clang) {
-    c.diags.error({}, error);
+    MOZC_DIAGNOSTIC(ClangPluginUnavailable, Error, "{0}");
+    c.diags.emit(ClangPluginUnavailable, {}, error);
     return false;
   }
   HeaderReadRequest request;
@@ -76,13 +80,16 @@ bool read_user_functions(const Options& options, Compilation& c) {
 
   HeaderLocations locations(c.sources);
   for (const auto& m : reading.messages) {
-    if (m.kind == HeaderMessage::Kind::Error) c.diags.error(locations.at(m.where), m.text);
-    else c.diags.note(locations.at(m.where), m.text);
+    MOZC_DIAGNOSTIC(FunctionsHeaderError, Error, "{0}");
+    MOZC_DIAGNOSTIC(FunctionsHeaderNote, Note, "{0}");
+    if (m.kind == HeaderMessage::Kind::Error) c.diags.emit(FunctionsHeaderError, locations.at(m.where), m.text);
+    else c.diags.emit(FunctionsHeaderNote, locations.at(m.where), m.text);
   }
   for (const auto& f : reading.functions) {
     if (const Signature* builtin = find_builtin(f.name)) {
-      c.diags.error(locations.at(f.where), "'" + f.name + "' is a built-in function (" + f.name + builtin->text +
-                                               "); give this one another name");
+      MOZC_DIAGNOSTIC(UserFunctionIsBuiltin, Error, "'{0}' is a built-in function ({0}{1}); give this one "
+                      "another name");
+      c.diags.emit(UserFunctionIsBuiltin, locations.at(f.where), f.name, builtin->text);
       continue;
     }
     c.user_functions[f.name] = f.signature;
@@ -94,8 +101,9 @@ bool read_user_functions(const Options& options, Compilation& c) {
 bool check_function_sources(const Options& options, Compilation& c) {
   for (const auto& source : options.cpp_sources) {
     std::error_code ec;
+    MOZC_DIAGNOSTIC(CannotReadCppSource, Error, "cannot read the C++ source '{0}'");
     if (!std::filesystem::is_regular_file(source, ec) || !std::ifstream(source))
-      c.diags.error({}, "cannot read the C++ source '" + source + "'");
+      c.diags.emit(CannotReadCppSource, {}, source);
   }
   return !c.diags.has_errors();
 }

@@ -97,7 +97,8 @@ class Lexer {
           if (s_[pos_] == '\n') newline = true;
           ++pos_;
         }
-        if (pos_ >= s_.size()) { diags_.error(loc(start), "unterminated comment"); break; }
+        MOZC_DIAGNOSTIC(UnterminatedComment, Error, "unterminated comment");
+        if (pos_ >= s_.size()) { diags_.emit(UnterminatedComment, loc(start)); break; }
         pos_ += 2;
       } else break;
     }
@@ -119,7 +120,8 @@ class Lexer {
       while (ident_char(at(pos_))) ++pos_;
       std::string word = s_.substr(start + 1, pos_ - start - 1);
       if (word != "define" && word != "include") {
-        diags_.error(loc(start), "unknown directive '#" + word + "' (expected #define or #include)");
+        MOZC_DIAGNOSTIC(UnknownDirective, Error, "unknown directive '#{0}' (expected #define or #include)");
+        diags_.emit(UnknownDirective, loc(start), word);
         return make(Tok::Error, start);
       }
       return make(Tok::Directive, start, word);
@@ -152,7 +154,9 @@ class Lexer {
       case '=':
         ++pos_;
         if (at(pos_) == '=') { ++pos_; return make(Tok::Eq, start); }
-        diags_.error(loc(start), "'=' is not an operator; use '==' to compare or ':=' to assign");
+        MOZC_DIAGNOSTIC(SingleEqualsNotOperator, Error, "'=' is not an operator; use '==' to compare or ':=' to "
+                        "assign");
+        diags_.emit(SingleEqualsNotOperator, loc(start));
         return make(Tok::Error, start);
       case '!': return two('=', Tok::Ne, Tok::Bang);
       case '<':
@@ -173,7 +177,8 @@ class Lexer {
         break;
       default: ++pos_; break;
     }
-    diags_.error(loc(start), std::string("unexpected character '") + c + "'");
+    MOZC_DIAGNOSTIC(UnexpectedCharacter, Error, "unexpected character '{0}'");
+    diags_.emit(UnexpectedCharacter, loc(start), c);
     return make(Tok::Error, start);
   }
 
@@ -199,19 +204,23 @@ class Lexer {
       bool id = at(pos_) == 'I';
       if (id) ++pos_;
       if (hex.empty()) {
-        diags_.error(loc(start), "hexadecimal literal has no digits");
+        MOZC_DIAGNOSTIC(HexadecimalLiteralHasNoDigits, Error, "hexadecimal literal has no digits");
+        diags_.emit(HexadecimalLiteralHasNoDigits, loc(start));
         return make(Tok::Error, start);
       }
       if (id) {
         size_t significant = hex.find_first_not_of('0');
         if (significant != std::string::npos && hex.size() - significant > 40) {
-          diags_.error(loc(start), "id literal does not fit in 160 bits");
+          MOZC_DIAGNOSTIC(IdLiteralTooLarge, Error, "id literal does not fit in 160 bits");
+          diags_.emit(IdLiteralTooLarge, loc(start));
           return make(Tok::Error, start);
         }
         return make(Tok::IdLit, start, hex);
       }
       if (hex.size() > 16) {
-        diags_.error(loc(start), "integer literal does not fit in 64 bits (add the suffix I for an id)");
+        MOZC_DIAGNOSTIC(IntegerLiteralTooLargeForInt, Error, "integer literal does not fit in 64 bits (add the "
+                        "suffix I for an id)");
+        diags_.emit(IntegerLiteralTooLargeForInt, loc(start));
         return make(Tok::Error, start);
       }
       return make(Tok::Int, start, std::to_string(static_cast<int64_t>(std::stoull(hex, nullptr, 16))));
@@ -236,7 +245,8 @@ class Lexer {
       char* end = nullptr;
       std::strtoll(text.c_str(), &end, 10);
       if (errno == ERANGE) {
-        diags_.error(loc(start), "integer literal does not fit in 64 bits");
+        MOZC_DIAGNOSTIC(IntegerLiteralTooLarge, Error, "integer literal does not fit in 64 bits");
+        diags_.emit(IntegerLiteralTooLarge, loc(start));
         return make(Tok::Error, start);
       }
     }
@@ -256,11 +266,13 @@ class Lexer {
         case '"': value += '"'; break;
         case '\\': value += '\\'; break;
         default:
-          diags_.error(loc(pos_ - 2), std::string("unknown escape sequence '\\") + e + "'");
+          MOZC_DIAGNOSTIC(UnknownEscapeSequence, Error, "unknown escape sequence '\\{0}'");
+          diags_.emit(UnknownEscapeSequence, loc(pos_ - 2), e);
       }
     }
     if (at(pos_) != '"') {
-      diags_.error(loc(start), "unterminated string literal");
+      MOZC_DIAGNOSTIC(UnterminatedStringLiteral, Error, "unterminated string literal");
+      diags_.emit(UnterminatedStringLiteral, loc(start));
       return make(Tok::Error, start);
     }
     ++pos_;

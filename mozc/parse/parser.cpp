@@ -30,8 +30,10 @@ class Parser {
     if (!seen_files_.insert(canonical).second) return;  // each file once, like #pragma once
     auto file = sources_.load(path);
     if (!file) {
-      if (included_from.valid()) diags_.error(included_from, "cannot read included file '" + path + "'");
-      else diags_.error(Loc{}, "cannot read '" + path + "'");
+      MOZC_DIAGNOSTIC(CannotReadIncludedFile, Error, "cannot read included file '{0}'");
+      MOZC_DIAGNOSTIC(CannotReadInput, Error, "cannot read '{0}'");
+      if (included_from.valid()) diags_.emit(CannotReadIncludedFile, included_from, path);
+      else diags_.emit(CannotReadInput, Loc{}, path);
       return;
     }
     program_.files.push_back(path);
@@ -80,7 +82,8 @@ class Parser {
     const Token& t = peek();
     if (t.kind != Tok::Error) {  // the lexer already reported it
       std::string found = t.kind == Tok::Ident || t.kind == Tok::Var ? "'" + t.text + "'" : tok_name(t.kind);
-      diags_.error(t.loc, "expected " + what + ", found " + found);
+      MOZC_DIAGNOSTIC(ExpectedFound, Error, "expected {0}, found {1}");
+      diags_.emit(ExpectedFound, t.loc, what, found);
     }
     throw Bail{};
   }
@@ -118,12 +121,15 @@ class Parser {
     const Token& name = advance();
     ExprPtr value = expr();
     if (!value->is_constant()) {
-      diags_.error(value->loc, "the value of constant '" + name.text + "' must be a literal");
+      MOZC_DIAGNOSTIC(ConstantValueNotLiteral, Error, "the value of constant '{0}' must be a literal");
+      diags_.emit(ConstantValueNotLiteral, value->loc, name.text);
     }
     expect(Tok::EndDirective, "end of line after the constant's value");
     if (auto it = constant_locs_.find(name.text); it != constant_locs_.end()) {
-      diags_.error(name.loc, "constant '" + name.text + "' is defined twice");
-      diags_.note(it->second, "first defined here");
+      MOZC_DIAGNOSTIC(ConstantDefinedTwice, Error, "constant '{0}' is defined twice");
+      diags_.emit(ConstantDefinedTwice, name.loc, name.text);
+      MOZC_DIAGNOSTIC(ConstantFirstDefinedHere, Note, "first defined here");
+      diags_.emit(ConstantFirstDefinedHere, it->second);
       return;
     }
     constants_[name.text] = value;
@@ -151,7 +157,8 @@ class Parser {
     while (!at(Tok::RParen)) {
       Loc kl = peek().loc;
       m.keys.push_back(static_cast<int>(number("a key position", /*integral=*/true)));
-      if (m.keys.back() < 1) diags_.error(kl, "key positions start at 1");
+      MOZC_DIAGNOSTIC(KeyPositionBelowOne, Error, "key positions start at 1");
+      if (m.keys.back() < 1) diags_.emit(KeyPositionBelowOne, kl);
       if (!accept(Tok::Comma)) break;
     }
     expect(Tok::RParen, "')' after the key positions");
@@ -176,7 +183,8 @@ class Parser {
     expect(Tok::LParen, "'(' and a field position");
     Loc fl = peek().loc;
     m.evict_field = static_cast<int>(number("a field position", /*integral=*/true));
-    if (m.evict_field < 1) diags_.error(fl, "field positions start at 1");
+    MOZC_DIAGNOSTIC(EvictFieldBelowOne, Error, "field positions start at 1");
+    if (m.evict_field < 1) diags_.emit(EvictFieldBelowOne, fl);
     expect(Tok::RParen, "')' after the field position");
   }
 
@@ -194,7 +202,8 @@ class Parser {
     if (accept_infinity()) return -1;
     Loc loc = peek().loc;
     double v = number(what, integral);
-    if (v <= 0) diags_.error(loc, subject + " must be positive or infinity");
+    MOZC_DIAGNOSTIC(LimitNotPositive, Error, "{0} must be positive or infinity");
+    if (v <= 0) diags_.emit(LimitNotPositive, loc, subject);
     return v;
   }
 
@@ -207,7 +216,8 @@ class Parser {
       double v = std::stod(e->text);
       return neg ? -v : v;
     }
-    diags_.error(loc, "expected " + what);
+    MOZC_DIAGNOSTIC(ExpectedSyntax, Error, "expected {0}");
+    diags_.emit(ExpectedSyntax, loc, what);
     throw Bail{};
   }
 
@@ -238,7 +248,8 @@ class Parser {
     }
     auto it = kinds.find(t.text);
     if (it == kinds.end()) {
-      diags_.error(t.loc, "unknown type '" + t.text + "'");
+      MOZC_DIAGNOSTIC(UnknownType, Error, "unknown type '{0}'");
+      diags_.emit(UnknownType, t.loc, t.text);
       throw Bail{};
     }
     return Type::of(it->second);
@@ -256,7 +267,8 @@ class Parser {
       do {
         bool result = accept(Tok::Amp);
         const Token& p = expect(Tok::Var, "a parameter (a variable; '&' before each result)");
-        if (!result && !v.outputs.empty()) diags_.error(p.loc, "the inputs of a view come before its results (&R)");
+        MOZC_DIAGNOSTIC(ViewInputAfterResult, Error, "the inputs of a view come before its results (&R)");
+        if (!result && !v.outputs.empty()) diags_.emit(ViewInputAfterResult, p.loc);
         (result ? v.outputs : v.inputs).push_back(p.text);
       } while (accept(Tok::Comma));
     }
@@ -267,7 +279,8 @@ class Parser {
         advance();
         Loc at_loc = peek().loc;
         v.timeout = number("a timeout in seconds", /*integral=*/false);
-        if (v.timeout <= 0) diags_.error(at_loc, "a view's timeout must be positive");
+        MOZC_DIAGNOSTIC(ViewTimeoutNotPositive, Error, "a view's timeout must be positive");
+        if (v.timeout <= 0) diags_.emit(ViewTimeoutNotPositive, at_loc);
         expect(Tok::RParen, "')'");
       } else if (at_word("default") && peek(1).kind == Tok::LParen) {
         v.defaults_loc = advance().loc;
@@ -275,7 +288,8 @@ class Parser {
         do {
           Loc first = peek().loc;  // an operator's own location is in the middle of the expression
           v.defaults.push_back(expr());
-          if (!v.defaults.back()->is_constant()) diags_.error(first, "a view's default result must be a literal");
+          MOZC_DIAGNOSTIC(ViewDefaultNotLiteral, Error, "a view's default result must be a literal");
+          if (!v.defaults.back()->is_constant()) diags_.emit(ViewDefaultNotLiteral, first);
         } while (accept(Tok::Comma));
         expect(Tok::RParen, "',' or ')' in default(...)");
       } else if (at_word("multi")) {
@@ -286,7 +300,8 @@ class Parser {
         advance();
         Loc at_loc = peek().loc;
         double n = number("a number of calls", /*integral=*/true);
-        if (n < 1) diags_.error(at_loc, "a view's pending(N) must allow at least one call");
+        MOZC_DIAGNOSTIC(ViewPendingBelowOne, Error, "a view's pending(N) must allow at least one call");
+        if (n < 1) diags_.emit(ViewPendingBelowOne, at_loc);
         v.pending = static_cast<int64_t>(std::min(n, 1e15));
         expect(Tok::RParen, "')'");
       } else {
@@ -297,7 +312,8 @@ class Parser {
     // A nested def is parsed to its '}' (and then dropped), so that the
     // enclosing view's own rules and '}' are not reported as errors too.
     const bool nested = in_view_;
-    if (nested) diags_.error(v.loc, "views cannot be defined inside views");
+    MOZC_DIAGNOSTIC(NestedView, Error, "views cannot be defined inside views");
+    if (nested) diags_.emit(NestedView, v.loc);
     // The statements inside go to the view, not to the program.
     in_view_ = true;
     Program outer = std::exchange(program_, Program{});
@@ -319,7 +335,8 @@ class Parser {
     }
     if (!accept(Tok::RBrace)) {
       restore();
-      diags_.error(open.loc, "view '" + v.name + "' is not closed: '}' expected");
+      MOZC_DIAGNOSTIC(ViewNotClosed, Error, "view '{0}' is not closed: '}' expected");
+      diags_.emit(ViewNotClosed, open.loc, v.name);
       throw Bail{};
     }
     restore();
@@ -373,7 +390,9 @@ class Parser {
     expect(Tok::LParen, "'(' after the predicate name");
     if (!at(Tok::RParen)) {
       if (accept(Tok::At)) {
-        if (a.at) diags_.error(peek().loc, "a predicate has one location specifier: p@A(x) or p(@A, x), not both");
+        MOZC_DIAGNOSTIC(TwoLocationSpecifiers, Error, "a predicate has one location specifier: p@A(x) or p(@A, "
+                        "x), not both");
+        if (a.at) diags_.emit(TwoLocationSpecifiers, peek().loc);
         a.ndlog_located = true;
       }
       do {
@@ -416,8 +435,9 @@ class Parser {
     BodyTerm t;
     t.loc = peek().loc;
     if (at_word("notin") && peek(1).kind == Tok::Ident) {
-      diags_.error(t.loc, "negation ('notin', P2's form) is not supported; keep the complement in a table of its own, "
-                          "or delete the row a rule must not see");
+      MOZC_DIAGNOSTIC(NegationUnsupported, Error, "negation ('notin', P2's form) is not supported; keep the "
+                      "complement in a table of its own, or delete the row a rule must not see");
+      diags_.emit(NegationUnsupported, t.loc);
       throw Bail{};
     }
     if (at(Tok::Var) && peek(1).kind == Tok::Assign) {
@@ -446,7 +466,8 @@ class Parser {
     Parser& p;
     explicit Nest(Parser& parser) : p(parser) {
       if (++p.nesting_ > kMaxNesting) {
-        p.diags_.error(p.peek().loc, "expression nested more than " + std::to_string(kMaxNesting) + " levels deep");
+        MOZC_DIAGNOSTIC(ExpressionTooDeep, Error, "expression nested more than {0} levels deep");
+        p.diags_.emit(ExpressionTooDeep, p.peek().loc, kMaxNesting);
         throw Bail{};
       }
     }
@@ -577,9 +598,9 @@ class Parser {
     }
     if (at(Tok::LParen)) {
       if (t.text.rfind("f_", 0) != 0) {
-        diags_.error(t.loc, "predicate '" + t.text +
-                                "' cannot be used inside an expression (functions are named f_...; a tuple value " + t.text +
-                                "(...) can only be a field of a rule head)");
+        MOZC_DIAGNOSTIC(PredicateInExpression, Error, "predicate '{0}' cannot be used inside an expression "
+                        "(functions are named f_...; a tuple value {0}(...) can only be a field of a rule head)");
+        diags_.emit(PredicateInExpression, t.loc, t.text);
         throw Bail{};
       }
       advance();
@@ -592,7 +613,8 @@ class Parser {
       expect(Tok::RParen, "',' or ')' in the call");
       return e;
     }
-    diags_.error(t.loc, "unknown constant '" + t.text + "'");
+    MOZC_DIAGNOSTIC(UnknownConstant, Error, "unknown constant '{0}'");
+    diags_.emit(UnknownConstant, t.loc, t.text);
     throw Bail{};
   }
 
@@ -602,9 +624,10 @@ class Parser {
     // The wire accepts what this accepts (mosaic::Addr::valid_overlay_name, minus '.').
     bool plain = name.text.size() <= 64;
     for (char c : name.text) plain &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    MOZC_DIAGNOSTIC(InvalidOverlayName, Error, "an overlay name is made of lowercase letters, digits and '_' "
+                    "(at most 64): '{0}'");
     if (!plain)
-      diags_.error(name.loc, "an overlay name is made of lowercase letters, digits and '_' (at most 64): '" +
-                                 name.text + "'");
+      diags_.emit(InvalidOverlayName, name.loc, name.text);
     return Expr::make(ExprKind::OverlayAddr, name.loc, name.text, {primary()});
   }
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <set>
 
+#include "ast/visit.hpp"
 #include "rewrite/rewrite.hpp"
 
 namespace mozc {
@@ -19,23 +20,6 @@ std::string loc_key(const Atom& a) {
   const ExprPtr& l = a.location();
   if (!l) return "";
   return l->is_var() ? l->text : "lit:" + l->text;
-}
-
-void vars_in(const Expr& e, std::vector<std::string>& out) {
-  if (e.kind == ExprKind::Var) out.push_back(e.text);
-  for (const auto& a : e.args) vars_in(*a, out);
-}
-
-std::vector<std::string> vars_in(const BodyTerm& t) {
-  std::vector<std::string> out;
-  if (t.kind == BodyTerm::Kind::Atom) {
-    if (t.atom.at) vars_in(*t.atom.at, out);
-    for (const auto& a : t.atom.args) vars_in(*a, out);
-  } else {
-    if (t.kind == BodyTerm::Kind::Assign) out.push_back(t.var);
-    vars_in(*t.expr, out);
-  }
-  return out;
 }
 
 class Localizer {
@@ -56,10 +40,6 @@ class Localizer {
   }
 
  private:
-  bool is_event(const Atom& a) const {
-    return is_periodic(a.pred) || !cp_.preds.at(a.pred).materialized;
-  }
-
   // Appends the localized form of `r` to `out`.
   void split(Rule r, std::vector<Rule>& out, int step) {
     // Location of every body atom; unlocated atoms go with the anchor group.
@@ -69,7 +49,7 @@ class Localizer {
     for (const auto& t : r.body) {
       if (t.kind != BodyTerm::Kind::Atom) continue;
       std::string k = loc_key(t.atom);
-      if (is_event(t.atom)) { has_event = true; event_key = k; }
+      if (is_event(cp_.preds, t.atom.pred)) { has_event = true; event_key = k; }
       if (!k.empty() && std::find(order.begin(), order.end(), k) == order.end()) order.push_back(k);
     }
     if (order.size() <= 1) {
@@ -87,14 +67,14 @@ class Localizer {
     std::vector<const BodyTerm*> here, there;
     for (const auto& t : r.body)
       if (t.kind == BodyTerm::Kind::Atom && in_anchor(t))
-        for (auto& v : vars_in(t)) bound.insert(v);
+        add_variables(t, bound);
     std::set<const BodyTerm*> evaluable;
     for (bool changed = true; changed;) {
       changed = false;
       for (const auto& t : r.body) {
         if (t.kind == BodyTerm::Kind::Atom || evaluable.count(&t)) continue;
-        std::vector<std::string> used;
-        vars_in(*t.expr, used);
+        std::set<std::string> used;
+        add_variables(*t.expr, used);
         if (std::all_of(used.begin(), used.end(), [&](auto& v) { return bound.count(v) > 0; })) {
           evaluable.insert(&t);
           if (t.kind == BodyTerm::Kind::Assign) bound.insert(t.var);
@@ -117,8 +97,9 @@ class Localizer {
     if (!next) {
       for (const BodyTerm* t : there) {
         if (t->kind == BodyTerm::Kind::Atom) {
-          diags_.error(t->atom.loc, "cannot localize rule " + r.name + ": the location of '" + t->atom.pred +
-                                        "' is not bound by the predicates at the rule's first location");
+          MOZC_DIAGNOSTIC(CannotLocalizeRule, Error, "cannot localize rule {0}: the location of '{1}' is not "
+                          "bound by the predicates at the rule's first location");
+          diags_.emit(CannotLocalizeRule, t->atom.loc, r.name, t->atom.pred);
           break;
         }
       }
@@ -128,22 +109,18 @@ class Localizer {
     const ExprPtr& next_loc = next->atom.location();
 
     // Ship the next location plus every anchor variable used later, in order of appearance.
-    std::vector<std::string> later_vars;
-    for (const BodyTerm* t : there) for (auto& v : vars_in(*t)) later_vars.push_back(v);
-    std::vector<std::string> head_vars;
-    if (r.head.at) vars_in(*r.head.at, head_vars);
-    for (const auto& a : r.head.args) vars_in(*a, head_vars);
-    later_vars.insert(later_vars.end(), head_vars.begin(), head_vars.end());
+    std::set<std::string> later_vars;
+    for (const BodyTerm* t : there) add_variables(*t, later_vars);
+    add_variables(r.head, later_vars);
     std::vector<std::string> ship{next_loc->text};
     for (const auto& t : r.body)
-      for (auto& v : vars_in(t))
-        if (bound.count(v) && std::find(later_vars.begin(), later_vars.end(), v) != later_vars.end() &&
-            std::find(ship.begin(), ship.end(), v) == ship.end())
+      for (auto& v : variables_in_order(t))
+        if (bound.count(v) && later_vars.count(v) && std::find(ship.begin(), ship.end(), v) == ship.end())
           ship.push_back(v);
 
     std::string pred = fresh_pred(r.name + "_ship" + std::to_string(step));
     bool ship_is_table = std::none_of(here.begin(), here.end(), [&](const BodyTerm* t) {
-      return t->kind == BodyTerm::Kind::Atom && is_event(t->atom);
+      return t->kind == BodyTerm::Kind::Atom && is_event(cp_.preds, t->atom.pred);
     });
     declare_ship(pred, ship, r, here, ship_is_table);
 

@@ -16,7 +16,8 @@ bool desugar_overlay_sends(CheckedProgram& cp, Diagnostics& diags) {
     const ExprPtr where = r.head.location();
     if (!where || where->kind != ExprKind::OverlayAddr) continue;
     auto reject = [&](const std::string& why) {
-      diags.error(where->loc, "'" + r.head.pred + "' cannot be sent to overlay address " + where->text + "::...: " + why);
+      MOZC_DIAGNOSTIC(UnsendableToOverlayAddress, Error, "'{0}' cannot be sent to overlay address {1}::...: {2}");
+      diags.emit(UnsendableToOverlayAddress, where->loc, r.head.pred, where->text, why);
       ok = false;
     };
     if (r.is_fact()) {

@@ -10,16 +10,6 @@ namespace mozc {
 // Returns false (with diagnostics) if a rule cannot be rewritten.
 bool rewrite(CheckedProgram& program, Diagnostics& diags);
 
-// CViews (paper §5.2). Runs before type checking: views become rules over
-// generated predicates (context tables, init/return events), typed like any
-// other. The optimizations can be switched off to measure them.
-struct ViewOptions {
-  bool tail_calls = true;      // a self-recursive tail call answers the original caller directly
-  bool inline_views = false;   // a copy of the view per call site: answers go to one resume rule
-  bool local_shortcut = false; // a call's own events skip the node's queue when they stay local
-};
-void expand_views(Program& program, const ViewOptions& options);
-
 // A head addressed to a static overlay address, p@ov::x(...), becomes the
 // event ov.send(x, p(...)) that the overlay's data-plane rules forward.
 bool desugar_overlay_sends(CheckedProgram& program, Diagnostics& diags);

@@ -5,8 +5,8 @@ scoring.hpp and implemented in scoring.cpp.
 The node mosaic_add_overlay built (--node) and one this test builds with the
 mozc command line must both hold the tables Python computes here; the depfile
 must name the header and the C++ source; a header with a type Mozlog cannot
-pass and a missing C++ source fail cleanly (exit 1, no binary); C++ sources
-with --check are a usage error.
+pass, a missing C++ source and a mozc whose Clang support cannot be loaded
+fail cleanly (exit 1, no binary); C++ sources with --check are a usage error.
 """
 import argparse
 import json
@@ -93,6 +93,18 @@ def main():
                            cwd=HERE, capture_output=True, text=True, timeout=120)
         want = "mozc: error: the functions header '" + odd + "' has a file name #include cannot spell; rename it"
         check(p.returncode == 1 and want in p.stderr, f"a header named with a quote: exit {p.returncode}\n{p.stderr}")
+
+        # A mozc whose Clang support cannot be loaded (a broken install) says so. An
+        # installed mozc looks for it in ../lib/mosaic; here that is a file that is no library.
+        os.makedirs(os.path.join(work, "broken", "bin"))
+        os.makedirs(os.path.join(work, "broken", "lib", "mosaic"))
+        broken_mozc = shutil.copy(args.mozc, os.path.join(work, "broken", "bin"))
+        with open(os.path.join(work, "broken", "lib", "mosaic", "libmozc_clang.so"), "w") as f:
+            f.write("not a library\n")
+        p = subprocess.run([broken_mozc, "scoring.moz", "--functions=scoring.hpp", "--check"],
+                           cwd=HERE, capture_output=True, text=True, timeout=120)
+        check(p.returncode == 1 and p.stderr.startswith("mozc: error: cannot load mozc's Clang support "),
+              f"a mozc without its Clang support: exit {p.returncode}\n{p.stderr}")
 
         p = subprocess.run([args.mozc, "scoring.moz", "--functions=scoring.hpp", "scoring.cpp", "--check"],
                            cwd=HERE, capture_output=True, text=True, timeout=120)

@@ -20,9 +20,11 @@ aside), --emit=cpp (formatted, also with a --functions header) and
 --emit=dataflow are deterministic (same bytes twice), Graphviz renders the
 dataflow/ outputs, and a failing compile with -o leaves no output file behind.
 diag/ cases about user functions read headers from diag/functions/.
+--case PATTERN runs only the matching cases (e.g. --case 'diag/fail_view*').
 """
 import argparse
 import difflib
+import fnmatch
 import os
 import re
 import shutil
@@ -228,13 +230,21 @@ def main():
     ap.add_argument("--cxx", default="c++", help="C++ compiler for the compile check")
     ap.add_argument("--include", action="append", default=[],
                     help="runtime include directory; given, the cpp/ outputs are also compiled")
+    ap.add_argument("--dot", default=shutil.which("dot"), help="Graphviz's dot (default: the one on PATH)")
+    ap.add_argument("--case", action="append", default=[], metavar="PATTERN",
+                    help="run only the cases whose kind/name or name matches (shell pattern; repeatable), "
+                         "and none of the whole-compiler checks")
     args = ap.parse_args()
     mozc = os.path.abspath(args.mozc)
+
+    def selected(kind, name):
+        return not args.case or any(fnmatch.fnmatch(f"{kind}/{name}", p) or fnmatch.fnmatch(name, p)
+                                    for p in args.case)
 
     failed, total = [], 0
     for kind in KINDS:
         folder = os.path.join(HERE, kind)
-        names = sorted(f[:-4] for f in os.listdir(folder) if f.endswith(".moz"))
+        names = sorted(f[:-4] for f in os.listdir(folder) if f.endswith(".moz") and selected(kind, f[:-4]))
         for name in names:
             total += 1
             if kind == "diag" and not name.startswith("fail_"):
@@ -243,17 +253,17 @@ def main():
             problems = check_case(mozc, kind, name, args.update)
             if problems:
                 failed.append((f"{kind}/{name}", problems))
+    if args.case and not total:
+        print(f"no golden case matches {' or '.join(args.case)}")
+        return 1
     checks = [("rules re-parse", check_rules_reparse),
               ("determinism", check_determinism), ("no output on error", check_no_output_on_error),
-              ("hostile inputs", check_nasty_inputs)]
+              ("hostile inputs", check_nasty_inputs),
+              ("dataflow renders", lambda m: check_dataflow_renders(m, args.dot) if args.dot else
+               ["Graphviz's dot is not on PATH (install graphviz; scripts/setup.sh does)"])]
     if args.include:
         checks.append(("generated code compiles", lambda m: check_generated_code_compiles(m, args.cxx, args.include)))
-    dot = shutil.which("dot")
-    if dot:
-        checks.append(("dataflow renders", lambda m: check_dataflow_renders(m, dot)))
-    else:
-        print("note: Graphviz's dot is not on PATH; not checking that dataflow output renders")
-    for label, check in checks:
+    for label, check in [] if args.case else checks:
         total += 1
         problems = check(mozc)
         if problems:

@@ -52,6 +52,7 @@ TEST_CASE("lexer: errors are located and lexing goes on") {
   auto& sm = l->sm;
   REQUIRE(d->error_count() == 4);
   CHECK(d->all()[0].message == "unterminated string literal");
+  CHECK(d->all()[1].kind == DiagnosticKind::SingleEqualsNotOperator);
   CHECK(sm.line_col(d->all()[1].loc).line == 2);  // '='
   CHECK(d->all()[2].message == "unexpected character '$'");
   CHECK(d->all()[3].message == "unterminated comment");
