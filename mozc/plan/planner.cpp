@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "ast/visit.hpp"
 #include "check/builtins.hpp"
 #include "plan/plan.hpp"
 
@@ -12,14 +13,6 @@ namespace mozc {
 
 namespace {
 
-void vars_of(const Expr& e, std::vector<std::string>& out) {
-  if (e.kind == ExprKind::Var) out.push_back(e.text);
-  for (const auto& a : e.args) vars_of(*a, out);
-}
-void vars_of(const Expr& e, std::set<std::string>& out) {
-  if (e.kind == ExprKind::Var) out.insert(e.text);
-  for (const auto& a : e.args) vars_of(*a, out);
-}
 
 // Calls whose value differs from one call to the next: their declarations say
 // so (MOSAIC_IMPURE, read with the signature).
@@ -34,8 +27,8 @@ bool is_impure(const Expr& e) {
 }
 
 bool all_bound(const Expr& e, const std::set<std::string>& bound) {
-  std::vector<std::string> vs;
-  vars_of(e, vs);
+  std::set<std::string> vs;
+  add_variables(e, vs);
   return std::all_of(vs.begin(), vs.end(), [&](const auto& v) { return bound.count(v) > 0; });
 }
 
@@ -56,7 +49,7 @@ class Planner {
   }
 
  private:
-  bool is_event(const Atom& a) const { return is_periodic(a.pred) || !cp_.preds.at(a.pred).materialized; }
+  bool is_event(const Atom& a) const { return mozc::is_event(cp_.preds, a.pred); }
 
   void predicate(const PredInfo& info) {
     PredicatePlan& p = plan_.predicates[info.name];
@@ -104,27 +97,27 @@ class Planner {
   // assignments and head need.
   std::set<std::string> strand_live_vars(const Strand& s) const {
     std::set<std::string> live = live_vars(s.steps, nullptr);
-    for (const auto& c : s.trigger_checks) vars_of(*c.value, live);
-    if (s.trigger_check_local) vars_of(*s.trigger_check_local, live);
+    for (const auto& c : s.trigger_checks) add_variables(*c.value, live);
+    if (s.trigger_check_local) add_variables(*s.trigger_check_local, live);
     const Rule& r = *s.rule;
     if (s.mode == StrandMode::AggregateGroups || s.mode == StrandMode::AggregateDelta) {
       const AggregatePlan& a = plan_.aggregates.at(s.aggregate);
       live.insert(a.group_vars.begin(), a.group_vars.end());
-      if (s.mode == StrandMode::AggregateDelta) vars_of(*head_aggregate(r), live);
+      if (s.mode == StrandMode::AggregateDelta) add_variables(*head_aggregate(r), live);
       return live;
     }
-    if (r.head.at) vars_of(*r.head.at, live);
-    for (const auto& a : r.head.args) vars_of(*a, live);
+    if (r.head.at) add_variables(*r.head.at, live);
+    for (const auto& a : r.head.args) add_variables(*a, live);
     return live;
   }
   static std::set<std::string> live_vars(const std::vector<Step>& steps, const Expr* also) {
     std::set<std::string> live;
-    if (also) vars_of(*also, live);
+    if (also) add_variables(*also, live);
     for (const auto& st : steps) {
-      for (const auto& v : st.lookup_values) vars_of(*v, live);
-      for (const auto& c : st.checks) vars_of(*c.value, live);
-      if (st.check_local) vars_of(*st.check_local, live);
-      if (st.expr) vars_of(*st.expr, live);
+      for (const auto& v : st.lookup_values) add_variables(*v, live);
+      for (const auto& c : st.checks) add_variables(*c.value, live);
+      if (st.check_local) add_variables(*st.check_local, live);
+      if (st.expr) add_variables(*st.expr, live);
     }
     return live;
   }
