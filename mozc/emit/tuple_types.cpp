@@ -28,8 +28,11 @@ void emit_tuple_types(EmitContext& cx) {
     if (p.stored)
       for (size_t i = 0; i < info.keys.size(); ++i) keys += (i ? ", " : "") + std::to_string(info.keys[i]);
     for (size_t i = 0; i < info.arity; ++i) fields += ", " + cpp_type(info.types[i]);
-    cx.w.line("using " + tuple_type(name) + " = Tuple<" + cpp_string_literal(name) + ", Keys<" + keys + ">" + fields +
-              ">;  // " + role_comment(p.role) + (info.generated ? ", made by a rewrite" : ""));
+    // A struct of its own, not an alias: the program's containers and
+    // functions then carry this short, internal name rather than the
+    // template's (each character of the predicate name mangled).
+    cx.w.line("struct " + tuple_type(name) + " : Tuple<" + cpp_string_literal(name) + ", Keys<" + keys + ">" + fields +
+              "> { using Tuple::Tuple; };  // " + role_comment(p.role) + (info.generated ? ", made by a rewrite" : ""));
     for (size_t ix = 0; ix < p.indexes.size(); ++ix) {
       std::string positions;
       for (int f : p.indexes[ix]) positions += ", " + std::to_string(f);

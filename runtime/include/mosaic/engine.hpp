@@ -71,7 +71,9 @@ class Engine : public Program {
   static constexpr unsigned flags_of = PredOf<T>::kFlags;
 
  public:
-  std::string insert_fact(const std::string& pred, const std::vector<Value>& v) override {
+  // Cold paths (--facts, --dump) are compiled for size: less work for the
+  // compiler on every program, and nothing a node does per tuple.
+  [[gnu::cold]] std::string insert_fact(const std::string& pred, const std::vector<Value>& v) override {
     std::string result = "unknown predicate '" + pred + "'";
     (void)((!(Ps::kFlags & kNoFacts) && Ps::Tuple::kName == pred && (result = fact<Ps>(v), true)) || ...);
     return result;
@@ -99,7 +101,7 @@ class Engine : public Program {
     std::apply([&](auto&... table) { (expire_table(table, now), ...); }, self().tables());
   }
 
-  void dump(JsonSink& s) const override {
+  [[gnu::cold]] void dump(JsonSink& s) const override {
     auto one = [&](const auto& table) {
       s.begin_table(std::remove_cvref_t<decltype(table)>::RowType::kName);
       for (const auto& [k, e] : table.rows()) {
@@ -136,7 +138,7 @@ class Engine : public Program {
   template <class T>
   void enqueue(T&& t, Op op) {
     using Row = std::remove_cvref_t<T>;
-    std::get<index_of<Row>()>(queues_).push_back(std::forward<T>(t));
+    queue<Row>().push_back(std::forward<T>(t));
     mux_.emplace_back(static_cast<uint16_t>(index_of<Row>()), op);
   }
 
@@ -191,9 +193,9 @@ class Engine : public Program {
   // Mux -> ReceiveDemux: the next queued tuple of predicate P.
   template <class P>
   void next(Op op) {
-    auto& queue = std::get<index_of<typename P::Tuple>()>(queues_);
-    typename P::Tuple t = std::move(queue.front());
-    queue.pop_front();
+    auto& q = queue<typename P::Tuple>();
+    typename P::Tuple t = std::move(q.front());
+    q.pop_front();
     handle(t, op);
   }
 
@@ -284,7 +286,7 @@ class Engine : public Program {
 
   // A --facts row, inserted as if derived here (sent on if located elsewhere).
   template <class P>
-  std::string fact(const std::vector<Value>& v) {
+  [[gnu::cold]] std::string fact(const std::vector<Value>& v) {
     using Row = typename P::Tuple;
     if constexpr ((P::kFlags & kRuntimeKept) != 0) {
       return std::string(Row::kName) + " is this node's own IP address, kept by the runtime";
@@ -298,7 +300,17 @@ class Engine : public Program {
     }
   }
 
-  std::tuple<std::deque<typename Ps::Tuple>...> queues_;
+  // One queue per predicate, as bases of one struct: a flat pack, where a
+  // std::tuple of as many deques costs the compiler a deep recursion per program.
+  template <class T>
+  struct Queue {
+    std::deque<T> items;
+  };
+  struct Queues : Queue<typename Ps::Tuple>... {};
+  template <class T>
+  std::deque<T>& queue() { return static_cast<Queue<T>&>(queues_).items; }
+
+  Queues queues_;
   std::deque<std::pair<uint16_t, Op>> mux_;  // the Mux: which predicate's queue goes next
   int shortcut_depth_ = 0;                   // nesting of tuples handled without the Mux
 };

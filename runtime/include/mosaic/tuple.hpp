@@ -1,6 +1,6 @@
 // The tuple of one predicate, as generated code declares it in one line:
 //
-//   using link_t = Tuple<"link", Keys<0, 1>, Addr, Addr, int64_t>;
+//   using Tuple_link = Tuple<"link", Keys<0, 1>, Addr, Addr, int64_t>;
 //
 // Fields are read with get<I>(t). The template gives every tuple type its
 // primary key, equality, wire codec ([predicate][tagged fields...]), JSON dump
@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -49,47 +50,66 @@ template <class T> struct TypeName<std::vector<T>> {
   static std::string str() { return "list<" + TypeName<T>::str() + ">"; }
 };
 
+// A tuple's fields are flat bases Field<0, T0>, Field<1, T1>, ... rather than
+// a std::tuple: get<I>(t) is then one tiny function shared by every predicate
+// with a field of that type at that position, which keeps generated programs
+// quick to compile (std::tuple's recursion and constructor overloads are not).
+template <size_t I, class T>
+struct Field {
+  T value{};
+};
+template <size_t I, class T>
+const T& get(const Field<I, T>& f) { return f.value; }
+template <size_t I, class T>
+T& get(Field<I, T>& f) { return f.value; }
+
+template <class Positions, class... Fields>
+struct FieldList;
+template <size_t... I, class... Fields>
+struct FieldList<std::index_sequence<I...>, Fields...> : Field<I, Fields>... {
+  FieldList() = default;
+  template <size_t N = sizeof...(Fields), std::enable_if_t<(N > 0), int> = 0>
+  FieldList(Fields... f) : Field<I, Fields>{std::move(f)}... {}  // NOLINT: implicit
+
+  friend bool operator==(const FieldList& a, const FieldList& b) { return ((get<I>(a) == get<I>(b)) && ...); }
+  void encode(Writer& w) const { (put(w, get<I>(*this)), ...); }
+  bool decode(Reader& r) { return (get(r, get<I>(*this)) && ...); }
+  void dump(JsonSink& s) const { (dump_field(s, get<I>(*this)), ...); }
+  // The index of the first value that does not convert, or size_t(-1).
+  size_t convert_from(const std::vector<Value>& v) {
+    size_t bad = size_t(-1);
+    ((bad == size_t(-1) && !convert(v[I], get<I>(*this)) ? (bad = I, 0) : 0), ...);
+    return bad;
+  }
+};
+
+template <size_t I, class... Ts>
+using NthType = std::tuple_element_t<I, std::tuple<Ts...>>;
+
 template <PredName Name, class KeyPositions, class... Fields>
 struct Tuple;
 
 template <PredName Name, size_t... K, class... Fields>
-struct Tuple<Name, Keys<K...>, Fields...> {
+struct Tuple<Name, Keys<K...>, Fields...> : FieldList<std::index_sequence_for<Fields...>, Fields...> {
+  using Base = FieldList<std::index_sequence_for<Fields...>, Fields...>;
   static constexpr std::string_view kName = Name.view();
   static constexpr size_t kArity = sizeof...(Fields);
-  using Values = std::tuple<Fields...>;
-  using Key = std::tuple<std::tuple_element_t<K, Values>...>;
+  using Key = std::tuple<NthType<K, Fields...>...>;
 
-  Values fields;
+  using Base::Base;
 
-  Tuple() = default;
-  // Only from field values: no conversion between two predicates' tuples.
-  Tuple(Fields... f) requires(kArity > 0) : fields(std::move(f)...) {}  // NOLINT: implicit
-
-  Key key() const { return Key{std::get<K>(fields)...}; }
-  friend bool operator==(const Tuple& a, const Tuple& b) { return a.fields == b.fields; }
+  Key key() const { return Key{get<K>(*this)...}; }
 
   // The predicate and fields as `ov.send` carries them.
-  void encode(Writer& w) const {
-    std::apply([&](const auto&... f) { (put(w, f), ...); }, fields);
-  }
-  bool decode(Reader& r) {
-    return std::apply([&](auto&... f) { return (get(r, f) && ...); }, fields);
-  }
   Packet pack() const {
     Writer w;
     w.bytes(kName);
-    encode(w);
+    this->encode(w);
     return Packet{w.take()};
-  }
-  void dump(JsonSink& s) const {
-    std::apply([&](const auto&... f) { (dump_field(s, f), ...); }, fields);
   }
   // From a --facts row: the index of the first field that does not convert
   // (v.size() when the count is wrong), or size_t(-1) when all do.
-  size_t assign(const std::vector<Value>& v) {
-    if (v.size() != kArity) return kArity;
-    return assign_from(v, std::index_sequence_for<Fields...>{});
-  }
+  size_t assign(const std::vector<Value>& v) { return v.size() != kArity ? kArity : this->convert_from(v); }
   // "link(addr, addr, int)"
   static std::string signature() {
     std::string out(kName);
@@ -98,20 +118,7 @@ struct Tuple<Name, Keys<K...>, Fields...> {
     ((out += (i++ ? ", " : "") + TypeName<Fields>::str()), ...);
     return out + ')';
   }
-
- private:
-  template <size_t... I>
-  size_t assign_from(const std::vector<Value>& v, std::index_sequence<I...>) {
-    size_t bad = size_t(-1);
-    ((bad == size_t(-1) && !convert(v[I], std::get<I>(fields)) ? (bad = I, 0) : 0), ...);
-    return bad;
-  }
 };
-
-template <size_t I, PredName N, class K, class... F>
-const auto& get(const Tuple<N, K, F...>& t) { return std::get<I>(t.fields); }
-template <size_t I, PredName N, class K, class... F>
-auto& get(Tuple<N, K, F...>& t) { return std::get<I>(t.fields); }
 
 // A secondary index of a table: the fields at positions I... of Row.
 template <class Row, size_t... I>
