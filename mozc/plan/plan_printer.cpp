@@ -95,7 +95,9 @@ class PlanPrinter {
     if (!p.overlay.empty()) o_ << " of overlay " << p.overlay;
     if (p.stored) {
       o_ << ", keys(" << fields_text(info.keys) << ")";
-      o_ << ", lifetime " << (info.lifetime < 0 ? "infinity" : std::to_string(info.lifetime));
+      o_ << ", lifetime ";
+      if (info.lifetime < 0) o_ << "infinity";
+      else o_ << info.lifetime << " s";
       o_ << ", size " << (info.max_size < 0 ? "infinity" : std::to_string(info.max_size));
       if (info.evict != Evict::Oldest) o_ << ", evict " << (info.evict == Evict::Max ? "max" : "min") << "(" << info.evict_field + 1 << ")";
     }
