@@ -12,17 +12,6 @@ namespace mozc {
 
 namespace {
 
-const char* mode_comment(StrandMode m) {
-  switch (m) {
-    case StrandMode::Derive: return "derive";
-    case StrandMode::Retract: return "retract shipped copies";
-    case StrandMode::AggregateEvent: return "aggregate over one firing";
-    case StrandMode::AggregateGroups: return "recompute touched groups";
-    case StrandMode::AggregateDelta: return "update the row's group";
-  }
-  return "";
-}
-
 // The rule's source, once, above its first strand; a rule that a rewrite
 // split in several shows its source above the first of them.
 void rule_comment(EmitContext& cx, const Rule& r) {
@@ -122,7 +111,7 @@ void emit_strand(EmitContext& cx, const Strand& s) {
   const std::set<std::string>& live = s.live;
   w.line("");
   if (s.first_of_rule) rule_comment(cx, r);
-  w.line("// strand " + s.id + ": rule " + r.name + ", on " + s.trigger->pred + ", " + mode_comment(s.mode));
+  w.line("// strand " + s.id + ": rule " + r.name + ", on " + s.trigger->pred + ", " + mode_name(s.mode));
   const std::string trigger = tuple_type(s.trigger->pred);
   if (s.timer >= 0) w.open("void strand_" + s.id + "(int64_t trigger_event) {");
   else if (s.mode == StrandMode::AggregateDelta) w.open("void strand_" + s.id + "(const " + trigger + "& d, int sign) {");  // +1: row added, -1: gone

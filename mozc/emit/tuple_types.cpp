@@ -4,23 +4,6 @@
 
 namespace mozc {
 
-namespace {
-
-const char* role_comment(PredRole role) {
-  switch (role) {
-    case PredRole::Table: return "table";
-    case PredRole::Event: return "event";
-    case PredRole::ContextTable: return "pending view calls";
-    case PredRole::OverlaySend: return "overlay send";
-    case PredRole::OverlayRecv: return "overlay recv";
-    case PredRole::OverlayLocalAddr: return "this node's overlay addresses";
-    case PredRole::RuntimeAddr: return "this node's IP address";
-  }
-  return "";
-}
-
-}  // namespace
-
 void emit_tuple_types(EmitContext& cx) {
   for (const auto& [name, p] : cx.plan.predicates) {
     const PredInfo& info = *p.info;
@@ -32,7 +15,7 @@ void emit_tuple_types(EmitContext& cx) {
     // functions then carry this short, internal name rather than the
     // template's (each character of the predicate name mangled).
     cx.w.line("struct " + tuple_type(name) + " : Tuple<" + cpp_string_literal(name) + ", Keys<" + keys + ">" + fields +
-              "> { using Tuple::Tuple; };  // " + role_comment(p.role) + (info.generated ? ", made by a rewrite" : ""));
+              "> { using Tuple::Tuple; };  // " + role_name(p.role) + (info.generated ? ", made by a rewrite" : ""));
     for (size_t ix = 0; ix < p.indexes.size(); ++ix) {
       std::string positions;
       for (int f : p.indexes[ix]) positions += ", " + std::to_string(f);

@@ -143,8 +143,11 @@ struct Plan {
   }
 };
 
-// Readable text of the plan (--emit=plan).
+// Readable text of the plan (--emit=plan), and the words it uses for a
+// strand's mode and a predicate's role (which the emitters' comments share).
 std::string print_plan(const Plan& plan);
+const char* mode_name(StrandMode mode);
+const char* role_name(PredRole role);
 
 Plan plan_program(const CheckedProgram& program);
 

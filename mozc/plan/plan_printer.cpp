@@ -10,9 +10,7 @@
 
 namespace mozc {
 
-namespace {
-
-const char* role_text(PredRole r) {
+const char* role_name(PredRole r) {
   switch (r) {
     case PredRole::Table: return "table";
     case PredRole::Event: return "event";
@@ -25,7 +23,7 @@ const char* role_text(PredRole r) {
   return "";
 }
 
-const char* mode_text(StrandMode m) {
+const char* mode_name(StrandMode m) {
   switch (m) {
     case StrandMode::Derive: return "derive";
     case StrandMode::Retract: return "retract shipped copies";
@@ -35,6 +33,8 @@ const char* mode_text(StrandMode m) {
   }
   return "";
 }
+
+namespace {
 
 const char* head_op_text(HeadOp op) {
   switch (op) {
@@ -91,7 +91,7 @@ class PlanPrinter {
     const PredInfo& info = *p.info;
     std::string types;
     for (size_t i = 0; i < info.arity; ++i) types += (i ? ", " : "") + info.types[i].str();
-    o_ << "predicate " << name << "(" << types << "): " << role_text(p.role);
+    o_ << "predicate " << name << "(" << types << "): " << role_name(p.role);
     if (!p.overlay.empty()) o_ << " of overlay " << p.overlay;
     if (p.stored) {
       o_ << ", keys(" << fields_text(info.keys) << ")";
@@ -113,7 +113,7 @@ class PlanPrinter {
 
   void strand(const Strand& s) {
     const Rule& r = *s.rule;
-    o_ << "\nstrand " << s.id << ": rule " << r.name << " @ " << r.origin << ", " << mode_text(s.mode) << "\n";
+    o_ << "\nstrand " << s.id << ": rule " << r.name << " @ " << r.origin << ", " << mode_name(s.mode) << "\n";
     if (s.timer >= 0) o_ << "  on timer " << s.timer;
     else o_ << "  on " << s.trigger->pred;
     std::string binds = bindings_text(s.trigger_binds, s.trigger_checks);
