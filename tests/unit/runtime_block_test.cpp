@@ -27,29 +27,16 @@ namespace {
 Addr ip(const std::string& text) { return *Addr::parse(text); }
 
 // Sends num(i) messages when told to (Pinger::send), keeps the ones it receives.
-class Pinger final : public Program {
+class Pinger final : public testing::NumberProgram {
  public:
   const char* name() const override { return "pinger"; }
-  std::vector<PeriodicSpec> periodics() const override { return {}; }
-  void fire_periodic(size_t, int64_t) override {}
-  void start() override {}
-  std::string insert_fact(const std::string&, const std::vector<Value>&) override { return "no facts"; }
-
-  void send(const Addr& dest, int64_t from, int64_t count, bool best_effort = false) {
-    for (int64_t i = from; i < from + count; ++i) rt_->send(dest, testing::num_message(i), best_effort);
-  }
-
-  bool receive(std::string_view bytes) override {
-    int64_t i;
-    if (!testing::read_num(bytes, i)) return false;
-    got.push_back(i);
-    return true;
-  }
   bool run(size_t) override { return false; }
   void expire() override {}
-  void dump(JsonSink&) const override {}
 
   std::vector<int64_t> got;
+
+ private:
+  void on_number(int64_t i) override { got.push_back(i); }
 };
 
 // Two nodes, a and b, on one event loop, each on UDP behind its FaultInjection.

@@ -15,7 +15,7 @@ using namespace mosaic;
 
 namespace {
 
-const Addr kA = *Addr::parse("10.0.0.1:9000"), kB = *Addr::parse("10.0.0.2:9000");
+const Addr kA = *Addr::parse("198.18.0.1:9000"), kB = *Addr::parse("198.18.0.2:9000");  // in-process: no packet leaves
 
 // kA sends to kB, each behind a FaultInjection with the same faults: the
 // sender's delays what leaves, the receiver's drops what arrives.

@@ -42,4 +42,28 @@ inline bool read_num(std::string_view message, int64_t& i) {
   return r.u8(op) && r.bytes(predicate) && predicate == "num" && get(r, i) && r.at_end();
 }
 
+// A hand-written Program for runtime tests that move numbers between nodes:
+// send() sends num(i) messages, each one received goes to on_number().
+class NumberProgram : public Program {
+ public:
+  std::vector<PeriodicSpec> periodics() const override { return {}; }
+  void fire_periodic(size_t, int64_t) override {}
+  void start() override {}
+  std::string insert_fact(const std::string&, const std::vector<Value>&) override { return "no facts"; }
+  void dump(JsonSink&) const override {}
+
+  void send(const Addr& dest, int64_t from, int64_t count, bool best_effort = false) {
+    for (int64_t i = from; i < from + count; ++i) rt_->send(dest, num_message(i), best_effort);
+  }
+  bool receive(std::string_view bytes) override {
+    int64_t i;
+    if (!read_num(bytes, i)) return false;
+    on_number(i);
+    return true;
+  }
+
+ protected:
+  virtual void on_number(int64_t i) = 0;
+};
+
 }  // namespace mosaic::testing
