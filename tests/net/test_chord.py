@@ -78,6 +78,18 @@ def wait_ring(nodes, conns, what, timeout=CONVERGE_S):
     wait_until(check, timeout, what, interval=1.0)
 
 
+def wait_no_dead_fingers(live, conns, dead, timeout):
+    """Waits until no survivor routes through a stopped node: a lookup forwarded
+    to one is lost (the overlay does not retry a lookup), so answering every
+    lookup needs every finger fresh, not only a correct ring."""
+    dead_addrs = {n.addr for n in dead}
+
+    def check():
+        stale = sum(1 for n in live for row in table(conns[n], "chord.finger") if row[2] in dead_addrs)
+        return stale == 0, f"{stale} fingers of survivors still point at stopped nodes"
+    wait_until(check, timeout, "fingers that avoid the stopped nodes", interval=1.0)
+
+
 def lookups(nodes, conns, rng, count, first_qid):
     """Asks `count` lookups from random nodes; returns {qid: (node, key)}."""
     asked = {}
@@ -141,6 +153,7 @@ def main(args):
         killed_at = time.monotonic()
         wait_ring(live, conns, f"a correct ring of the {len(live)} survivors")
         ring_s = time.monotonic() - killed_at
+        wait_no_dead_fingers(live, conns, victims, CONVERGE_S - ring_s)
         qid = LOOKUPS + 1
         while True:  # batches until one is answered entirely and correctly
             if time.monotonic() - killed_at > CONVERGE_S:
