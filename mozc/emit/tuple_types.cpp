@@ -14,8 +14,9 @@ void emit_tuple_types(EmitContext& cx) {
     // A struct of its own, not an alias: the program's containers and
     // functions then carry this short, internal name rather than the
     // template's (each character of the predicate name mangled).
+    cx.w.line("// " + name + ": " + role_name(p.role) + (info.generated ? ", made by a rewrite" : ""));
     cx.w.line("struct " + tuple_type(name) + " : Tuple<" + cpp_string_literal(name) + ", Keys<" + keys + ">" + fields +
-              "> { using Tuple::Tuple; };  // " + role_name(p.role) + (info.generated ? ", made by a rewrite" : ""));
+              "> { using Tuple::Tuple; };");
     for (size_t ix = 0; ix < p.indexes.size(); ++ix) {
       std::string positions;
       for (int f : p.indexes[ix]) positions += ", " + std::to_string(f);
