@@ -19,6 +19,8 @@ std::string Type::str() const {
     case TypeKind::Id: return "id";
     case TypeKind::Addr: return "addr";
     case TypeKind::Tuple: return "tuple";
+    case TypeKind::Bytes: return "bytes";
+    case TypeKind::Ip: return "ip";
     case TypeKind::List: return "list<" + (args.empty() ? std::string("?") : args[0].str()) + ">";
   }
   return "?";

@@ -6,7 +6,9 @@
 
 namespace mozc {
 
-enum class TypeKind { Unknown, Int, Float, Bool, String, Id, Addr, List, Tuple };  // Tuple: a nested tuple (packet)
+// Tuple: a nested tuple (packet). Bytes: raw bytes (an IP packet under `tun`).
+// Ip: an IPv4 or IPv6 address, not a node (no port).
+enum class TypeKind { Unknown, Int, Float, Bool, String, Id, Addr, List, Tuple, Bytes, Ip };
 
 struct Type {
   TypeKind kind = TypeKind::Unknown;

@@ -12,9 +12,9 @@ namespace {
 
 std::string fields(size_t n) { return std::to_string(n) + (n == 1 ? " field" : " fields"); }
 
-// The tun device and TCP socket predicates of paper §4.6: reserved names, so
-// that a program using them fails clearly instead of making events of them.
-bool is_unsupported_special(const std::string& pred) { return pred == "tun" || pred.rfind("tcp.", 0) == 0; }
+// The TCP socket predicates of paper §4.6: reserved names, so that a program
+// using them fails clearly instead of making events of them.
+bool is_unsupported_special(const std::string& pred) { return pred.rfind("tcp.", 0) == 0; }
 
 void check_periodic_form(CheckContext& cx, const Atom& a, bool is_head) {
   if (is_head) {
@@ -49,8 +49,8 @@ void check_periodic_form(CheckContext& cx, const Atom& a, bool is_head) {
 
 // Records one use of `pred` with `arity` fields; every use must agree.
 void use_predicate(CheckContext& cx, const std::string& pred, size_t arity, Loc loc, bool derives) {
-  MOZC_DIAGNOSTIC(SpecialPredicateUnsupported, Error, "'{0}' is one of the paper's special predicates (tun, "
-                  "tcp.*), which mozc does not support yet");
+  MOZC_DIAGNOSTIC(SpecialPredicateUnsupported, Error, "'{0}' is one of the paper's TCP predicates (tcp.*), "
+                  "which mozc does not support yet");
   if (is_unsupported_special(pred))
     cx.diags.emit(SpecialPredicateUnsupported, loc, pred);
   auto [it, fresh] = cx.preds.try_emplace(pred);
@@ -89,6 +89,17 @@ void check_runtime_local_addr(CheckContext& cx) {
   p.types = {Type::of(TypeKind::Addr)};
   p.max_size = 1;
   p.keys = {0};
+}
+
+// tun(Packet): one field of raw bytes (mozc/special has made every use one
+// field); an event whose tuples the runtime makes and consumes, never a table
+// (collect_predicates refuses to materialize it).
+void check_tun(CheckContext& cx) {
+  auto it = cx.preds.find("tun");
+  if (it == cx.preds.end()) return;
+  PredInfo& p = it->second;
+  p.types = {Type::of(TypeKind::Bytes)};
+  p.best_effort = true;  // a packet is never retransmitted by the overlay: the application's transport does that
 }
 
 void check_overlay_local_addr(CheckContext& cx, const PredInfo& p, const std::string& ov) {
@@ -136,6 +147,11 @@ void check_data_planes(CheckContext& cx) {
 void collect_predicates(CheckContext& cx) {
   auto& preds = cx.preds;
   for (const auto& s : cx.program.schemas) {
+    if (is_tun(s.pred)) {
+      MOZC_DIAGNOSTIC(TunSchema, Error, "'tun' is built in: tun(Packet[, SrcIP, DestIP, Protocol, TTL])");
+      cx.diags.emit(TunSchema, s.loc);
+      continue;
+    }
     if (is_local_addr(s.pred)) {
       MOZC_DIAGNOSTIC(LocalAddrSchema, Error, "'localAddr' is built in: localAddr(addr), this node's IP address");
       cx.diags.emit(LocalAddrSchema, s.loc);
@@ -172,6 +188,12 @@ void collect_predicates(CheckContext& cx) {
 
   std::map<std::string, Loc> materialized_at;
   for (const auto& m : cx.program.tables) {
+    if (is_tun(m.pred)) {
+      MOZC_DIAGNOSTIC(TunMaterialized, Error, "tun is the node's tun device: packets in (a body) and out (a head); "
+                      "it cannot be materialized");
+      cx.diags.emit(TunMaterialized, m.pred_loc);
+      continue;
+    }
     if (is_local_addr(m.pred)) {
       MOZC_DIAGNOSTIC(LocalAddrMaterialized, Error, "'localAddr' is built in: a table of one row, this node's "
                       "IP address, kept by the runtime");
@@ -238,6 +260,7 @@ void collect_predicates(CheckContext& cx) {
   }
 
   check_runtime_local_addr(cx);
+  check_tun(cx);
   check_data_planes(cx);
   for (const auto& name : cx.program.immediate)
     if (auto it = preds.find(name); it != preds.end()) it->second.immediate = true;
@@ -250,7 +273,7 @@ void collect_predicates(CheckContext& cx) {
       for (const auto& s : cx.program.schemas) declared |= s.pred == p.name;
       // The runtime itself derives ov.send (LocSpecDemux) and ov.recv (from the network).
       bool data_plane = !data_plane_overlay(p.name, "send").empty() || !data_plane_overlay(p.name, "recv").empty();
-      if (!p.materialized && !p.derived && !declared && !data_plane) {
+      if (!p.materialized && !p.derived && !declared && !data_plane && !is_tun(p.name)) {
         MOZC_DIAGNOSTIC(UnknownPredicate, Error, "unknown predicate '{0}': no rule derives it and it is not "
                         "materialized (declare schema {0}(...) if it only comes from facts)");
         cx.diags.emit(UnknownPredicate, t.atom.loc, t.atom.pred);

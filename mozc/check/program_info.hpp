@@ -57,6 +57,11 @@ inline std::string send_predicate(const std::string& overlay) { return overlay +
 // overlay ov and is kept by ov's rules or facts. LocSpecDemux delivers a tuple
 // addressed to any of them (A, or ov::X) here.
 inline bool is_local_addr(const std::string& pred) { return pred == "localAddr"; }
+
+// tun(Packet) (paper §4.6; the header fields are sugar, mozc/special): in a
+// body, an event per packet read from the node's tun device (Tun::Rx); in a
+// head, a packet written to the tun device where the tuple lands (Tun::Tx).
+inline bool is_tun(const std::string& pred) { return pred == "tun"; }
 inline std::string local_addr_overlay(const std::string& pred) { return data_plane_overlay(pred, "localAddr"); }
 
 }  // namespace mozc

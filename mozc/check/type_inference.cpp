@@ -1,6 +1,8 @@
 // Pass 2 of the checker: type inference. Predicate fields are typed across the
 // whole program; variables within their rule. Every expression is annotated
 // with its resolved type for the later stages.
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -39,6 +41,19 @@ bool is_ip_port(const std::string& s) {
     start = dot + 1;
   }
   return parts == 4;
+}
+
+// "198.19.0.2" or "fd00::2": what the runtime's Ip::parse accepts.
+bool is_ip(const std::string& s) {
+  unsigned char buf[16];
+  return s.size() < INET6_ADDRSTRLEN &&
+         inet_pton(s.find(':') == std::string::npos ? AF_INET : AF_INET6, s.c_str(), buf) == 1;
+}
+
+// "0x" and an even number of hex digits: what the runtime's Bytes::parse_hex accepts.
+bool is_hex_bytes(const std::string& s) {
+  return s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s.size() % 2 == 0 &&
+         s.find_first_not_of("0123456789abcdefABCDEF", 2) == std::string::npos;
 }
 
 // A constraint checked once every rule has been seen: the type must be one of `allowed`.
@@ -323,7 +338,7 @@ class Inference {
   }
 
   static std::set<TypeKind> orderable() {
-    return {TypeKind::Int, TypeKind::Float, TypeKind::String, TypeKind::Id, TypeKind::Addr};
+    return {TypeKind::Int, TypeKind::Float, TypeKind::String, TypeKind::Id, TypeKind::Addr, TypeKind::Ip};
   }
 
   const GeneratedFields* generated(const std::string& pred) const {
@@ -395,6 +410,12 @@ class Inference {
       MOZC_DIAGNOSTIC(InvalidAddressLiteral, Error, "\"{0}\" is used as an address but is not \"IPv4:port\"");
       if (e->kind == ExprKind::String && e->type.kind == TypeKind::Addr && !is_ip_port(e->text))
         cx_.diags.emit(InvalidAddressLiteral, e->loc, e->text);
+      MOZC_DIAGNOSTIC(InvalidIpLiteral, Error, "\"{0}\" is used as an ip but is not an IPv4 or IPv6 address");
+      if (e->kind == ExprKind::String && e->type.kind == TypeKind::Ip && !is_ip(e->text))
+        cx_.diags.emit(InvalidIpLiteral, e->loc, e->text);
+      MOZC_DIAGNOSTIC(InvalidBytesLiteral, Error, "\"{0}\" is used as bytes but is not \"0x\" and pairs of hex digits");
+      if (e->kind == ExprKind::String && e->type.kind == TypeKind::Bytes && !is_hex_bytes(e->text))
+        cx_.diags.emit(InvalidBytesLiteral, e->loc, e->text);
     }
     if (cx_.diags.has_errors()) return;  // an untyped field explains its expressions
     for (auto& [e, t] : all_exprs_) {

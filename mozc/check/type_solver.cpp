@@ -50,7 +50,8 @@ static bool flex_allows(TypeSolver::Flex f, TypeKind k) {
   switch (f) {
     case TypeSolver::Flex::Any: return true;
     case TypeSolver::Flex::Numeric: return k == TypeKind::Int || k == TypeKind::Float || k == TypeKind::Id;
-    case TypeSolver::Flex::Textual: return k == TypeKind::String || k == TypeKind::Addr;
+    case TypeSolver::Flex::Textual:
+      return k == TypeKind::String || k == TypeKind::Addr || k == TypeKind::Ip || k == TypeKind::Bytes;
   }
   return false;
 }

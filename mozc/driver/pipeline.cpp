@@ -12,6 +12,7 @@
 #include "emit/cpp_emitter.hpp"
 #include "parse/parser.hpp"
 #include "rewrite/rewrite.hpp"
+#include "special/special.hpp"
 #include "views/expand.hpp"
 
 namespace mozc {
@@ -44,6 +45,7 @@ bool compile(const Options& options, Compilation& c) {
   if (c.diags.has_errors()) return false;
   if (!read_user_functions(options, c)) return false;
   UserFunctionScope user_functions(c.user_functions);  // the checker and the emitter look them up
+  if (!desugar_tun_fields(parsed, c.diags)) return false;
   if (!check_views(parsed, c.diags)) return false;
   ViewOptions views;
   views.tail_calls = options.cview_tail_calls;

@@ -39,6 +39,7 @@ std::string engine_base(const EmitContext& cx, const std::string& cls) {
     add(info.ndlog_located, "kLocatedAtField0");
     add(p.role == PredRole::OverlayRecv, "kUnwrap");
     add(p.role == PredRole::ContextTable, "kBounded");
+    add(p.role == PredRole::Tun, "kTun");
     out += ", Pred<" + tuple_type(name) + (flags.empty() ? "" : ", " + flags) + ">";
   }
   return out + ">";

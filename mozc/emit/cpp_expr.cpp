@@ -15,6 +15,8 @@ std::string cpp_type(const Type& t) {
     case TypeKind::Id: return "mosaic::Id";
     case TypeKind::Addr: return "mosaic::Addr";
     case TypeKind::Tuple: return "mosaic::Packet";
+    case TypeKind::Bytes: return "mosaic::Bytes";
+    case TypeKind::Ip: return "mosaic::Ip";
     case TypeKind::List: return "std::vector<" + cpp_type(t.args.at(0)) + ">";
     case TypeKind::Unknown: break;
   }
@@ -117,6 +119,8 @@ std::string ExprEmitter::literal(const Expr& e) {
     case TypeKind::Bool: return t;
     case TypeKind::String: return pool_.intern(e.type, cpp_string_literal(t));
     case TypeKind::Addr: return pool_.intern(e.type, "*mosaic::Addr::parse(" + cpp_string_literal(t) + ")");
+    case TypeKind::Ip: return pool_.intern(e.type, "*mosaic::Ip::parse(" + cpp_string_literal(t) + ")");
+    case TypeKind::Bytes: return pool_.intern(e.type, "*mosaic::Bytes::parse_hex(" + cpp_string_literal(t) + ")");
     case TypeKind::Id:
       if (e.kind == ExprKind::IdLit) return pool_.intern(e.type, "*mosaic::Id::from_hex(\"" + t + "\")");
       return pool_.intern(e.type, "mosaic::Id::from_int(" + t + ")");

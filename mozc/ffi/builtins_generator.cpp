@@ -29,6 +29,8 @@ const char* kind_name(TypeKind k) {
     case TypeKind::Addr: return "Addr";
     case TypeKind::List: return "List";
     case TypeKind::Tuple: return "Tuple";
+    case TypeKind::Bytes: return "Bytes";
+    case TypeKind::Ip: return "Ip";
     case TypeKind::Unknown: break;
   }
   return "Unknown";

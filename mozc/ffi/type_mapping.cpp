@@ -13,7 +13,8 @@ bool is_std_record(const clang::NamedDecl* d, llvm::StringRef name) {
 }
 
 const char* const kSupported =
-    "Mozlog passes int64_t, double, bool, std::string, mosaic::Id, mosaic::Addr, mosaic::Packet, "
+    "Mozlog passes int64_t, double, bool, std::string, mosaic::Id, mosaic::Addr, mosaic::Ip, mosaic::Bytes, "
+    "mosaic::Packet, "
     "std::vector of those and template type parameters";
 
 }  // namespace
@@ -78,6 +79,8 @@ MappedType TypeMapper::value(clang::QualType type) const {
     if (name == "mosaic::Id") return {true, term_of(TypeKind::Id), ""};
     if (name == "mosaic::Addr") return {true, term_of(TypeKind::Addr), ""};
     if (name == "mosaic::Packet") return {true, term_of(TypeKind::Tuple), ""};
+    if (name == "mosaic::Bytes") return {true, term_of(TypeKind::Bytes), ""};
+    if (name == "mosaic::Ip") return {true, term_of(TypeKind::Ip), ""};
     const auto* spec = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(record);
     if (spec && is_std_record(spec, "basic_string") && spec->getTemplateArgs()[0].getAsType()->isCharType())
       return {true, term_of(TypeKind::String), ""};

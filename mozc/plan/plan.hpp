@@ -100,6 +100,8 @@ enum class PredRole {
   OverlayRecv,      // ov.recv(Packet): the payload goes on as a local tuple (OverlayRecvUnwrap)
   OverlayLocalAddr, // ov.localAddr(X): this node is ov::X for each row
   RuntimeAddr,      // localAddr(A): this node's IP address, kept by the runtime
+  Tun,              // tun(Packet): strands start from Tun::Rx (packets read from the tun device);
+                    // a tuple that lands here, derived or received, goes to Tun::Tx
 };
 
 // A strand a tuple starts; `sign` is +1 / -1 for strands that keep an

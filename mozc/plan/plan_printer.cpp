@@ -19,6 +19,7 @@ const char* role_name(PredRole r) {
     case PredRole::OverlayRecv: return "overlay recv";
     case PredRole::OverlayLocalAddr: return "overlay local address table";
     case PredRole::RuntimeAddr: return "this node's address (runtime)";
+    case PredRole::Tun: return "tun device (Tun::Rx in, Tun::Tx out)";
   }
   return "";
 }
@@ -103,7 +104,7 @@ class PlanPrinter {
     }
     if (info.best_effort) o_ << ", best-effort";
     if (info.immediate) o_ << ", local shortcut";
-    if (!p.facts) o_ << ", made by a rewrite";
+    if (p.info->generated) o_ << ", made by a rewrite";
     if (info.reject_when_full && !info.when_full.empty()) o_ << ", refused calls raise " << info.when_full;
     o_ << "\n";
     for (size_t i = 0; i < p.indexes.size(); ++i) o_ << "  index " << i << " on field " << fields_text(p.indexes[i]) << "\n";

@@ -3,6 +3,7 @@
 // the one with the most fields already known, so lookups go through a primary
 // key or a hash index rather than a scan whenever the rule allows.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "ast/visit.hpp"
@@ -59,6 +60,7 @@ class Planner {
     p.role = info.materialized ? PredRole::Table : PredRole::Event;
     if (info.reject_when_full) p.role = PredRole::ContextTable;
     if (is_local_addr(info.name)) p.role = PredRole::RuntimeAddr;
+    if (is_tun(info.name)) p.role = PredRole::Tun, p.facts = false;
     // An overlay's data plane has the shapes the checker requires of it.
     if (std::string ov = data_plane_overlay(info.name, "send"); !ov.empty() && info.arity == 2)
       p.role = PredRole::OverlaySend, p.overlay = ov;
@@ -228,8 +230,29 @@ class Planner {
     plan_.aggregates.push_back(std::move(a));
   }
 
+  // Selections `V == E` that a join can do as its lookup: V not bound yet (the
+  // join binds it), E pure and computable now. Floats are left as selections:
+  // a hash lookup would tell -0.0 from 0.0 where == does not.
+  using Pushable = std::map<std::string, std::pair<const BodyTerm*, ExprPtr>>;
+  Pushable pushable(const Rule& r, const std::set<std::string>& bound, const std::set<const BodyTerm*>& placed) {
+    Pushable out;
+    for (const auto& t : r.body) {
+      if (t.kind != BodyTerm::Kind::Cond || placed.count(&t) || t.expr->kind != ExprKind::Binary || t.expr->text != "==")
+        continue;
+      for (int side = 0; side < 2; ++side) {
+        const ExprPtr& v = t.expr->args[side];
+        const ExprPtr& e = t.expr->args[1 - side];
+        if (v->is_var() && !bound.count(v->text) && all_bound(*e, bound) && !is_impure(*e) &&
+            e->type.kind != TypeKind::Float && !out.count(v->text))
+          out[v->text] = {&t, e};
+      }
+    }
+    return out;
+  }
+
   // Orders the remaining atoms greedily and interleaves assignments and
-  // selections as soon as their variables are bound. A term calling an
+  // selections as soon as their variables are bound. A selection V == E on a
+  // field the next join binds becomes part of that join's lookup. A term calling an
   // impure function (f_randID, f_now, f_coinFlip...) waits until the joins
   // are done, so each body match gets its own value (an assigned variable
   // never feeds a join: the checker makes those comparisons).
@@ -255,23 +278,26 @@ class Planner {
     };
     place_terms();
     while (!atoms.empty()) {
+      Pushable pushed = pushable(r, bound, placed);
       auto known = [&](const Atom* a) {
         int n = 0;
-        for (const auto& arg : a->args) n += (arg->is_constant() || (arg->is_var() && bound.count(arg->text))) ? 1 : 0;
+        for (const auto& arg : a->args)
+          n += (arg->is_constant() || (arg->is_var() && (bound.count(arg->text) || pushed.count(arg->text)))) ? 1 : 0;
         return n;
       };
       auto best = std::max_element(atoms.begin(), atoms.end(),
                                    [&](const Atom* x, const Atom* y) { return known(x) < known(y); });
       const Atom* a = *best;
       atoms.erase(best);
-      steps.push_back(join(*a, bound));
+      steps.push_back(join(*a, bound, &pushed, &placed));
       place_terms();
     }
     return steps;
   }
 
   // Splits an atom's fields into lookups/checks on known values and bindings of new variables.
-  void field_bindings(const Atom& a, std::set<std::string>& bound, Step& st) {
+  void field_bindings(const Atom& a, std::set<std::string>& bound, Step& st, const Pushable* pushed = nullptr,
+                      std::set<const BodyTerm*>* placed = nullptr) {
     if (a.at) {
       if (a.at->is_var() && !bound.count(a.at->text)) {
         st.bind_local = a.at->text;
@@ -286,6 +312,12 @@ class Planner {
       int f = static_cast<int>(i);
       if (arg->kind == ExprKind::Wildcard) continue;
       if (arg->is_var() && !bound.count(arg->text)) {
+        if (pushed) {
+          if (auto it = pushed->find(arg->text); it != pushed->end()) {
+            st.checks.push_back({f, it->second.second});  // looked up (or compared) by E ...
+            placed->insert(it->second.first);             // ... so the selection is done here
+          }
+        }
         st.binds.push_back({f, arg->text});
         bound.insert(arg->text);
         fresh.insert(arg->text);
@@ -296,16 +328,19 @@ class Planner {
     (void)fresh;
   }
 
-  Step join(const Atom& a, std::set<std::string>& bound) {
+  Step join(const Atom& a, std::set<std::string>& bound, const Pushable* pushed = nullptr,
+            std::set<const BodyTerm*>* placed = nullptr) {
     Step st;
     st.atom = &a;
-    // Fields known before this join (literals and already-bound variables).
+    // Fields known before this join (literals, already-bound variables, and
+    // variables a pushed-down selection gives a value).
     std::vector<int> known;
     for (size_t i = 0; i < a.args.size(); ++i) {
       const ExprPtr& arg = a.args[i];
-      if (arg->is_constant() || (arg->is_var() && bound.count(arg->text))) known.push_back(static_cast<int>(i));
+      bool given = arg->is_var() && (bound.count(arg->text) || (pushed && pushed->count(arg->text)));
+      if (arg->is_constant() || given) known.push_back(static_cast<int>(i));
     }
-    field_bindings(a, bound, st);
+    field_bindings(a, bound, st, pushed, placed);
     const PredInfo& p = cp_.preds.at(a.pred);
     bool key_known = !p.keys.empty() &&
                      std::all_of(p.keys.begin(), p.keys.end(), [&](int k) {

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "ast/build.hpp"
+
 namespace mozc::views {
 
 std::string ident(const std::string& s) {
@@ -37,22 +39,9 @@ BodyTerm atom_term(Atom a) {
   return t;
 }
 
-BodyTerm assign(const std::string& v, ExprPtr e) {
-  BodyTerm t;
-  t.kind = BodyTerm::Kind::Assign;
-  t.loc = e->loc;
-  t.var = v;
-  t.expr = std::move(e);
-  return t;
-}
+BodyTerm assign(const std::string& v, ExprPtr e) { return assign_term(v, std::move(e)); }
 
-BodyTerm cond(ExprPtr e) {
-  BodyTerm t;
-  t.kind = BodyTerm::Kind::Cond;
-  t.loc = e->loc;
-  t.expr = std::move(e);
-  return t;
-}
+BodyTerm cond(ExprPtr e) { return cond_term(std::move(e)); }
 
 Atom make_atom(const std::string& pred, std::vector<ExprPtr> args, Loc loc, ExprPtr at) {
   Atom a;

@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "mosaic/addr.hpp"
+#include "mosaic/bytes.hpp"
 #include "mosaic/id.hpp"
 #include "mosaic/impure.hpp"
+#include "mosaic/ip.hpp"
 #include "mosaic/literal.hpp"
 
 namespace mosaic::builtins {
@@ -29,6 +31,7 @@ MOSAIC_IMPURE bool f_coinFlip(double p);  // true with probability p
 Id sha1_of(std::string_view text);
 inline std::string text_of(const std::string& v) { return v; }
 inline std::string text_of(const Addr& v) { return v.to_string(); }
+inline std::string text_of(const Ip& v) { return v.to_string(); }  // "198.19.0.2", as i3_tun's keys hash it
 template <class T>
 std::string text_of(const T& v) { return to_literal(v); }
 template <class T>
@@ -46,6 +49,26 @@ std::string f_ovStr(const Addr& a);   // x when a string
 Addr f_routeHead(const Addr& a);  // a
 Addr f_routeTail(const Addr& a);  // sr::[b, c]; Addr() for an empty route
 bool f_isIp(const Addr& a);
+
+// IP packets (the `tun` predicate's raw bytes; its header fields are these
+// calls, see mozc/special). Readers return the zero value (0.0.0.0, 0) for
+// bytes that are no IPv4 or IPv6 packet. Writers return the packet with one
+// header field replaced and the IPv4 header checksum, and for addresses the
+// TCP/UDP checksum, updated incrementally (RFC 1624). IPv6 headers are read,
+// not yet rewritten. Bytes that are no IPv4 packet, and a value of the wrong
+// family or range, leave the packet as it was.
+Ip f_ipSrc(const Bytes& packet);
+Ip f_ipDst(const Bytes& packet);
+int64_t f_ipProto(const Bytes& packet);  // IPv4 protocol; IPv6 next header
+int64_t f_ipTtl(const Bytes& packet);    // IPv4 TTL; IPv6 hop limit
+Bytes f_ipSetSrc(const Bytes& packet, const Ip& src);
+Bytes f_ipSetDst(const Bytes& packet, const Ip& dst);
+Bytes f_ipSetProto(const Bytes& packet, int64_t protocol);  // the header only: the payload stays as it is
+Bytes f_ipSetTtl(const Bytes& packet, int64_t ttl);
+// The network of `ip` with a prefix of `length` bits (the rest cleared):
+// f_ipNet("198.19.3.7", 16) is "198.19.0.0". For tun address mappings by prefix.
+Ip f_ipNet(const Ip& ip, int64_t length);
+int64_t f_bytesSize(const Bytes& b);
 
 // Numbers.
 inline double f_float(int64_t v) { return static_cast<double>(v); }

@@ -21,6 +21,10 @@ TEST_CASE("the generated built-in table has every built-in, with the signatures 
       {"f_last", "(list<T>) -> T"}, {"f_removeLast", "(list<T>) -> list<T>"}, {"f_ovName", "(addr) -> string"},
       {"f_ovAddr", "(addr) -> addr"}, {"f_ovId", "(addr) -> id"}, {"f_ovStr", "(addr) -> string"},
       {"f_routeHead", "(addr) -> addr"}, {"f_routeTail", "(addr) -> addr"}, {"f_isIp", "(addr) -> bool"},
+      {"f_ipSrc", "(bytes) -> ip"}, {"f_ipDst", "(bytes) -> ip"}, {"f_ipProto", "(bytes) -> int"},
+      {"f_ipTtl", "(bytes) -> int"}, {"f_ipSetSrc", "(bytes, ip) -> bytes"}, {"f_ipSetDst", "(bytes, ip) -> bytes"},
+      {"f_ipSetProto", "(bytes, int) -> bytes"}, {"f_ipSetTtl", "(bytes, int) -> bytes"},
+      {"f_ipNet", "(ip, int) -> ip"}, {"f_bytesSize", "(bytes) -> int"},
   };
   for (const auto& [name, text] : expected) {
     const Signature* sig = find_builtin(name);

@@ -113,3 +113,27 @@ TEST_CASE("node usage names the program and every option") {
     CHECK(usage.find(option) != std::string::npos);
   }
 }
+
+TEST_CASE("node options: the tun device") {
+  auto p = parse({"--addr", "198.18.0.1:7000", "--tun", "mz0", "--tun-addr", "198.19.0.1/24", "--tun-mtu=1400"});
+  REQUIRE(p.error.empty());
+  CHECK(p.options.tun_name == "mz0");
+  CHECK(p.options.tun_address == 0xc6130001u);
+  CHECK(p.options.tun_prefix_length == 24);
+  REQUIRE(p.options.tun_mtu);
+  CHECK(*p.options.tun_mtu == 1400);
+  CHECK_FALSE(parse({"--addr", "198.18.0.1:7000", "--tun", "mz0", "--tun-addr", "198.19.0.1/32"}).options.tun_mtu);
+
+  auto error = [](std::vector<const char*> args) {
+    args.insert(args.begin(), {"--addr", "198.18.0.1:7000"});
+    return parse(args).error;
+  };
+  CHECK(error({"--tun", "mz0"}) == "--tun needs --tun-addr A.B.C.D/LEN");
+  CHECK(error({"--tun-addr", "198.19.0.1/24"}) == "--tun-addr and --tun-mtu need --tun");
+  CHECK(error({"--tun", "a-name-too-long-for-linux", "--tun-addr", "198.19.0.1/24"}).find("1 to 15 characters") !=
+        std::string::npos);
+  CHECK(error({"--tun", "a/b", "--tun-addr", "198.19.0.1/24"}).find("--tun expects") == 0);
+  for (const char* bad : {"198.19.0.1", "198.19.0.1/0", "198.19.0.1/33", "fd00::1/64", "198.19.0/24", "x/24"})
+    CHECK_MESSAGE(error({"--tun", "mz0", "--tun-addr", bad}).find("--tun-addr expects an IPv4 address") == 0, bad);
+  CHECK(error({"--tun", "mz0", "--tun-addr", "198.19.0.1/24", "--tun-mtu", "100"}).find("--tun-mtu expects") == 0);
+}

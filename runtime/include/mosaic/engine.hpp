@@ -44,6 +44,7 @@ enum PredFlags : unsigned {
   kLocatedAtField0 = 1u << 5,  // p(@A, ...): field 0 is the node a --facts row belongs to
   kUnwrap = 1u << 6,         // ov.recv(Packet): the payload goes on as a local tuple (OverlayRecvUnwrap)
   kBounded = 1u << 7,        // a CView context table: the program's admit() may refuse a row
+  kTun = 1u << 8,            // tun(Packet): strands start from Tun::Rx; tuples that land go to Tun::Tx
 };
 
 template <class Row, unsigned Flags = kEvent>
@@ -94,6 +95,15 @@ class Engine : public Program {
       (this->*handlers[pred])(op);
     }
     return !mux_.empty();
+  }
+
+  // Tun::Rx: a packet read from this node's tun device starts the strands of
+  // tun(Packet) at once (no Mux: nothing else orders packets, and the queue
+  // would only cost a copy). False when the program has no such strand.
+  bool tun_received(Bytes&& packet) override {
+    bool taken = false;
+    (tun_rx<Ps>(packet, taken), ...);
+    return taken;
   }
 
   void expire() override {
@@ -204,7 +214,11 @@ class Engine : public Program {
   template <class Row>
   void handle(const Row& t, Op op) {
     constexpr unsigned flags = flags_of<Row>;
-    if constexpr ((flags & kStored) != 0) {
+    if constexpr ((flags & kTun) != 0) {
+      // Tun::Tx: a tun tuple that lands at this node is a packet for its device,
+      // never an event (or a relay's rule would send it straight back out).
+      if (op == Op::Insert) rt_->tun_write(get<0>(t));
+    } else if constexpr ((flags & kStored) != 0) {
       if (op == Op::Insert) insert_row(t);
       else delete_row(t);
     } else if (op == Op::Insert) {
@@ -235,6 +249,17 @@ class Engine : public Program {
   template <class Row>
   void removed_hook(const Row& t) {
     if constexpr (requires { self().removed(t); }) self().removed(t);
+  }
+
+  template <class P>
+  void tun_rx(Bytes& packet, bool& taken) {
+    using Row = typename P::Tuple;
+    if constexpr ((P::kFlags & kTun) != 0 && requires(const Row& t) { self().on(t); }) {
+      Row t;
+      get<0>(t) = std::move(packet);
+      self().on(t);
+      taken = true;
+    }
   }
 
   template <class Tab>

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "mosaic/addr.hpp"
+#include "mosaic/bytes.hpp"
 #include "mosaic/id.hpp"
+#include "mosaic/ip.hpp"
 #include "mosaic/packet.hpp"
 
 namespace mosaic {
@@ -21,6 +23,8 @@ std::string to_literal(const std::string& v);  // quoted and escaped
 std::string to_literal(const Id& v);
 std::string to_literal(const Addr& v);  // quoted "127.0.0.1:9001"; fwd::0x1fI; sr::["1.2.3.4:5", ...]
 std::string to_literal(const Packet& v);  // msg(1, "hi"), decoded generically
+std::string to_literal(const Bytes& v);   // "0x4500..."
+std::string to_literal(const Ip& v);      // "198.19.0.2"
 template <class T>
 std::string to_literal(const std::vector<T>& v) {
   std::string out = "[";
@@ -51,6 +55,8 @@ inline void dump_field(JsonSink& s, const std::string& v) { s.string(v); }
 inline void dump_field(JsonSink& s, const Id& v) { s.string(v.to_string()); }
 inline void dump_field(JsonSink& s, const Addr& v) { s.string(v.to_string()); }  // "127.0.0.1:9001", "fwd::0x1fI"
 inline void dump_field(JsonSink& s, const Packet& v) { s.string(to_literal(v)); }
+inline void dump_field(JsonSink& s, const Bytes& v) { s.string(v.to_hex()); }
+inline void dump_field(JsonSink& s, const Ip& v) { s.string(v.to_string()); }
 template <class T>
 void dump_field(JsonSink& s, const std::vector<T>& v) { s.string(to_literal(v)); }
 

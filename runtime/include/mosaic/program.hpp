@@ -16,6 +16,7 @@
 
 #include "mosaic/addr.hpp"
 #include "mosaic/aggregate.hpp"
+#include "mosaic/bytes.hpp"
 #include "mosaic/codec.hpp"
 #include "mosaic/hash.hpp"
 #include "mosaic/id.hpp"
@@ -50,6 +51,9 @@ class Runtime {
   // Sends one tuple message to another node: reliably (acknowledged and
   // retransmitted, duplicates suppressed) unless `best_effort`.
   virtual void send(const Addr& dest, std::string message, bool best_effort) = 0;
+  // Tun::Tx: writes one IP packet to this node's tun device (dropped and
+  // counted when the node has none, or the packet is malformed).
+  virtual void tun_write(const Bytes& packet) = 0;
   // A tuple the program could not route or decode was dropped (counted in
   // --stats, logged at debug level with `detail`).
   virtual void dropped(Drop why, std::string_view detail) = 0;
@@ -79,6 +83,11 @@ class Program {
   // Decodes a tuple message from the network and queues it. Returns false, and
   // changes nothing, when the message is malformed.
   virtual bool receive(std::string_view message) = 0;
+
+  // Tun::Rx: one IP packet read from the node's tun device, as a tun(Packet)
+  // event. False when no rule of the program reads tun (the default, for
+  // programs written by hand).
+  virtual bool tun_received(Bytes&&) { return false; }
 
   // Processes at most `budget` queued tuples; returns whether work remains.
   virtual bool run(size_t budget) = 0;

@@ -46,6 +46,8 @@ template <> struct TypeName<std::string> { static std::string str() { return "st
 template <> struct TypeName<Id> { static std::string str() { return "id"; } };
 template <> struct TypeName<Addr> { static std::string str() { return "addr"; } };
 template <> struct TypeName<Packet> { static std::string str() { return "tuple"; } };
+template <> struct TypeName<Bytes> { static std::string str() { return "bytes"; } };
+template <> struct TypeName<Ip> { static std::string str() { return "ip"; } };
 template <class T> struct TypeName<std::vector<T>> {
   static std::string str() { return "list<" + TypeName<T>::str() + ">"; }
 };

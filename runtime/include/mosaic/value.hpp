@@ -13,15 +13,17 @@
 #include <vector>
 
 #include "mosaic/addr.hpp"
+#include "mosaic/bytes.hpp"
 #include "mosaic/id.hpp"
+#include "mosaic/ip.hpp"
 #include "mosaic/packet.hpp"
 
 namespace mosaic {
 
 struct Value {
   using List = std::vector<Value>;
-  // The alternatives are in wire-tag order (codec.hpp: Tag::Int .. Tag::Tuple).
-  std::variant<int64_t, double, bool, std::string, Id, Addr, List, Packet> v;
+  // The alternatives are in wire-tag order (codec.hpp: Tag::Int .. Tag::Ip).
+  std::variant<int64_t, double, bool, std::string, Id, Addr, List, Packet, Bytes, Ip> v;
 
   std::string to_literal() const;  // Mozlog literal form, for messages and dumps
 
@@ -46,6 +48,8 @@ inline Value to_value(const std::string& x) { return Value{x}; }
 inline Value to_value(const Id& x) { return Value{x}; }
 inline Value to_value(const Addr& x) { return Value{x}; }
 inline Value to_value(const Packet& x) { return Value{x}; }
+inline Value to_value(const Bytes& x) { return Value{x}; }
+inline Value to_value(const Ip& x) { return Value{x}; }
 template <class T>
 Value to_value(const std::vector<T>& xs) {
   Value::List out;
@@ -62,6 +66,8 @@ bool convert(const Value& in, std::string& out);
 bool convert(const Value& in, Id& out);      // also accepts a non-negative int
 bool convert(const Value& in, Addr& out);    // an address, or a string holding "IP:port"
 bool convert(const Value& in, Packet& out);
+bool convert(const Value& in, Bytes& out);  // bytes, or a string holding "0x" and hex digits
+bool convert(const Value& in, Ip& out);     // an ip, or a string holding "198.19.0.2" / "fd00::2"
 template <class T>
 bool convert(const Value& in, std::vector<T>& out) {
   const auto* list = std::get_if<Value::List>(&in.v);

@@ -135,6 +135,7 @@ NodeStats Node::stats() const {
   s.gave_up = channel_.gave_up();
   s.outstanding = channel_.outstanding();
   s.derivations = program_.derivations();
+  if (tun_attached_ || tun_stats_.no_device > 0) s.tun = tun_stats_;
   s.uptime_s = now();
   s.messages = messages_;
   return s;

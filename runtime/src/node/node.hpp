@@ -20,6 +20,7 @@
 #include "node/node_stats.hpp"
 #include "node/repeating_timer.hpp"
 #include "reliable/reliable_channel.hpp"
+#include "tun/tun_tx.hpp"
 
 namespace mosaic {
 
@@ -49,6 +50,14 @@ class Node final : public Runtime {
   double now() const override;
   void send(const Addr& dest, std::string message, bool best_effort) override;
   void dropped(Drop why, std::string_view detail) override;
+  void tun_write(const Bytes& packet) override { tun_tx_.write(packet); }
+
+  // With --tun: Tun::Tx writes here (without one, tun tuples are counted as no_device).
+  void attach_tun(tun::TunDevice& device) {
+    tun_tx_ = tun::Tx(&device, tun_stats_);
+    tun_attached_ = true;
+  }
+  tun::TunStats& tun_stats() { return tun_stats_; }
 
   // The node's own counters; a FaultInjection below it adds its drops (add_fault_counts).
   NodeStats stats() const;
@@ -81,6 +90,9 @@ class Node final : public Runtime {
   std::optional<double> idle_after_;
   uint64_t received_ = 0, sent_ = 0, malformed_ = 0, unroutable_ = 0, calls_rejected_ = 0;
   MessageCountsByPredicate messages_;  // tuple messages sent and delivered, per predicate
+  tun::TunStats tun_stats_;
+  tun::Tx tun_tx_{nullptr, tun_stats_};
+  bool tun_attached_ = false;
 };
 
 }  // namespace mosaic

@@ -21,6 +21,8 @@
 #include "mosaic/program.hpp"
 #include "node/node.hpp"
 #include "node/node_options.hpp"
+#include "tun/tun_device.hpp"
+#include "tun/tun_rx.hpp"
 
 namespace mosaic {
 
@@ -84,6 +86,28 @@ int run_node(const NodeOptions& options, Program& program) {
     return 1;
   }
 
+  // The tun device (--tun): Tun::Tx writes to it, Tun::Rx reads it. Opened
+  // before the facts, which may already derive packets.
+  tun::TunDevice tun_device;
+  std::optional<tun::Rx> tun_rx;
+  if (!options.tun_name.empty()) {
+    tun::TunConfig tun_config;
+    tun_config.name = options.tun_name;
+    tun_config.address = options.tun_address;
+    tun_config.prefix_length = options.tun_prefix_length;
+    tun_config.mtu = options.tun_mtu.value_or(tun::kDefaultTunMtu);
+    tun_config.vnet_hdr = options.tun_offload;
+    tun_config.gso_max_size = tun::kMaxSuperPacket;
+    if (tun::TunError error; !tun_device.open(tun_config, error)) {
+      std::cerr << "error: cannot create tun device " << options.tun_name << " (--tun): " << error.message << "\n";
+      return 1;
+    }
+    node.attach_tun(tun_device);
+    tun_rx.emplace(io, tun_device, program, node.tun_stats(), [&] { node.schedule_run(); });
+    log(LogLevel::Info, "tun device " + tun_device.name() + " up, mtu " + std::to_string(tun_device.mtu()) +
+                            ", offloads " + tun::describe_offloads(tun_device.offloads()));
+  }
+
   for (const Addr& peer : options.blocked_peers) faults.peer_filter().block(peer);
   program.attach(node);
   program.start();
@@ -138,7 +162,9 @@ int run_node(const NodeOptions& options, Program& program) {
 
   log(LogLevel::Info, std::string("running ") + program.name() + " on " + options.addr.to_string());
   node.start();
+  if (tun_rx) tun_rx->start();
   io.run();
+  if (tun_rx) tun_rx->stop();
 
   if (auto idle = node.idle_after()) {
     std::printf("idle after %.3f s, %llu derivations\n", *idle,

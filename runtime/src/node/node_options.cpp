@@ -10,6 +10,7 @@
 #include <map>
 
 #include "link/peer_filter.hpp"
+#include "mosaic/ip.hpp"
 #include "log/log_control.hpp"
 
 namespace mosaic {
@@ -121,6 +122,40 @@ const std::map<std::string_view, Setter>& options_with_values() {
          o.blocked_peers.push_back(*peer);
          return "";
        }},
+      {"--tun",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         // IFNAMSIZ - 1 bytes; no '/', ':' or blanks (the kernel's dev_valid_name).
+         if (v.empty() || v.size() > 15 || v == "." || v == ".." ||
+             v.find_first_of("/: \t\n") != std::string_view::npos)
+           return "expects an interface name of 1 to 15 characters without '/', ':' or blanks";
+         o.tun_name = v;
+         return "";
+       }},
+      {"--tun-addr",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         const char* expected = "expects an IPv4 address and prefix length, A.B.C.D/LEN";
+         size_t slash = v.find('/');
+         if (slash == std::string_view::npos) return expected;
+         auto ip = Ip::parse(v.substr(0, slash));
+         auto len = parse_unsigned(v.substr(slash + 1));
+         if (!ip || !ip->is_v4() || !len || *len < 1 || *len > 32) return expected;
+         o.tun_address = ip->v4_host_order();
+         o.tun_prefix_length = static_cast<int>(*len);
+         return "";
+       }},
+      {"--tun-mtu",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         auto mtu = parse_unsigned(v);
+         if (!mtu || *mtu < 576 || *mtu > 65535) return "expects an MTU from 576 to 65535";
+         o.tun_mtu = static_cast<int>(*mtu);
+         return "";
+       }},
+      {"--tun-offload",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         if (v != "on" && v != "off") return "expects on or off";
+         o.tun_offload = v == "on";
+         return "";
+       }},
       {"--log-level",
        [](NodeOptions& o, std::string_view v) -> std::string {
          auto level = log_level_named(v);
@@ -172,6 +207,10 @@ ParsedNodeOptions parse_node_options(int argc, const char* const* argv) {
     out.error = "--addr is required";
   } else if (!out.options.control_file.empty() && !out.options.control_port) {
     out.error = "--control-file needs --control";
+  } else if (out.options.tun_name.empty() && (out.options.tun_prefix_length || out.options.tun_mtu)) {
+    out.error = "--tun-addr and --tun-mtu need --tun";
+  } else if (!out.options.tun_name.empty() && !out.options.tun_prefix_length) {
+    out.error = "--tun needs --tun-addr A.B.C.D/LEN";
   }
   return out;
 }
@@ -197,6 +236,12 @@ std::string node_usage(std::string_view program) {
          "  --control PORT        answer JSON requests on TCP 127.0.0.1:PORT (0: any free port)\n"
          "  --control-file FILE   write the control port chosen here, atomically, once listening\n"
          "  --block PEER          drop every datagram from or to IP:PORT PEER (testing; repeatable)\n"
+         "  --tun NAME            create tun device NAME for the program's tun predicate (needs\n"
+         "                        CAP_NET_ADMIN); it is removed when the node exits\n"
+         "  --tun-addr A.B.C.D/LEN  the device's address and prefix (required with --tun)\n"
+         "  --tun-mtu N           the device's MTU (default 1408: tunnelled packets fit a 1500-byte path)\n"
+         "  --tun-offload on|off  TCP segmentation offload on the device (default on): up to 64 KiB\n"
+         "                        per packet read, each sent as one (IP-fragmented) UDP datagram\n"
          "  --help                show this message\n";
 }
 

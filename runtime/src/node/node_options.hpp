@@ -2,7 +2,8 @@
 //   BIN --addr HOST:PORT [--facts FILE] [--run-for SECONDS] [--dump FILE.json]
 //       [--stats FILE.json] [--drop-rate P] [--delay-ms MS] [--seed N] [--retry-for SECONDS]
 //       [--log-level error|warn|info|debug] [--until-idle]
-//       [--control PORT [--control-file FILE]] [--block PEER ...] [--help]
+//       [--control PORT [--control-file FILE]] [--block PEER ...]
+//       [--tun NAME --tun-addr A.B.C.D/LEN [--tun-mtu N]] [--help]
 // Each option also accepts the --name=value form.
 #pragma once
 
@@ -32,6 +33,13 @@ struct NodeOptions {
   std::optional<uint16_t> control_port;  // --control: TCP port on 127.0.0.1, 0 = any free one
   std::string control_file;              // --control-file: where to write the port chosen
   std::vector<Addr> blocked_peers;       // --block (repeatable): drop every datagram from or to these
+  // The tun data plane (Tun::Rx / Tun::Tx): a device created, addressed and
+  // brought up by the node, removed when it exits.
+  std::string tun_name;             // --tun
+  uint32_t tun_address = 0;         // --tun-addr, host byte order
+  int tun_prefix_length = 0;
+  std::optional<int> tun_mtu;       // --tun-mtu; default tun::kDefaultTunMtu
+  bool tun_offload = true;          // --tun-offload on|off: TSO super-packets and checksum offload
   bool help = false;
 };
 

@@ -35,6 +35,17 @@ std::string NodeStats::to_json(int indent) const {
     c["dropped_clients"] = control->dropped_clients;
     j["control"] = c;
   }
+  if (tun) {
+    nlohmann::ordered_json t;
+    t["read"] = tun->read;
+    t["read_malformed"] = tun->read_malformed;
+    t["read_unused"] = tun->read_unused;
+    t["written"] = tun->written;
+    t["write_malformed"] = tun->write_malformed;
+    t["write_failed"] = tun->write_failed;
+    t["no_device"] = tun->no_device;
+    j["tun"] = t;
+  }
   if (indent < 0) return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "tun/tun_stats.hpp"
+
 namespace mosaic {
 
 // The control endpoint's counters (--control), reported as "control": {...}.
@@ -45,6 +47,7 @@ struct NodeStats {
   double uptime_s = 0;
   MessageCountsByPredicate messages;     // reported as "messages": {"pred": {"sent": N, "received": M}, ...}
   std::optional<ControlStats> control;  // only with --control
+  std::optional<tun::TunStats> tun;      // with --tun, or once a tun tuple reached a node without one
 
   // Indented over several lines with a newline at the end (the --stats file),
   // or with indent < 0 on one line without a newline.

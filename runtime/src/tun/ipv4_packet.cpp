@@ -66,6 +66,15 @@ void Ipv4Packet::set_ttl(std::uint8_t ttl) {
   store_be16(check, checksum_adjust(load_be16(check), old_word, new_word));
 }
 
+void Ipv4Packet::set_protocol(std::uint8_t protocol) {
+  // The protocol shares its 16-bit checksum word with the TTL.
+  std::uint16_t old_word = load_be16(bytes_.data() + kTtl);
+  bytes_[kTtl + 1] = protocol;
+  std::uint16_t new_word = load_be16(bytes_.data() + kTtl);
+  std::uint8_t* check = bytes_.data() + kHeaderChecksum;
+  store_be16(check, checksum_adjust(load_be16(check), old_word, new_word));
+}
+
 std::variant<Ipv4Packet, PacketReject> parse_ipv4(std::span<std::uint8_t> buffer, bool verify_checksum) {
   if (buffer.size() < sizeof(struct iphdr)) return PacketReject::Truncated;
   if ((buffer[0] >> 4) != 4) return PacketReject::WrongVersion;

@@ -32,6 +32,9 @@ class Ipv4Packet {
   void set_src(std::uint32_t address);
   void set_dst(std::uint32_t address);
   void set_ttl(std::uint8_t ttl);
+  // The header checksum only: a TCP or UDP checksum covers the protocol too,
+  // but a packet whose protocol changes is no longer that transport's anyway.
+  void set_protocol(std::uint8_t protocol);
 
  private:
   friend std::variant<Ipv4Packet, PacketReject> parse_ipv4(std::span<std::uint8_t>, bool);

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <utility>
 
+#include "link_netlink.hpp"
+
 namespace mosaic::tun {
 namespace {
 
@@ -144,6 +146,13 @@ bool TunDevice::open(const TunConfig& config, TunError& error) {
       }
     }
   }
+  if (config.gso_max_size != 0 && (offloads & (TUN_F_TSO4 | TUN_F_TSO6))) {
+    if (std::string problem = set_gso_max_size(name, config.gso_max_size); !problem.empty()) {
+      error = TunError{EINVAL, "cannot limit the GSO packets of " + name + ": " + problem};
+      ::close(fd);
+      return false;
+    }
+  }
   if (!configure(name, config, error)) {
     ::close(fd);  // the device goes with its only fd
     return false;
@@ -183,6 +192,13 @@ TunReadResult TunDevice::read_batch(PacketBatch& batch) {
     }
   }
   return result;
+}
+
+int TunDevice::write_gather(std::span<const struct iovec> pieces) {
+  while (::writev(fd_, pieces.data(), static_cast<int>(pieces.size())) < 0) {
+    if (errno != EINTR) return errno;
+  }
+  return 0;
 }
 
 int TunDevice::write(std::span<const std::uint8_t> packet) {

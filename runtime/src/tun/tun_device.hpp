@@ -16,6 +16,8 @@
 #include <span>
 #include <string>
 
+#include <sys/uio.h>
+
 #include "packet_batch.hpp"
 
 namespace mosaic::tun {
@@ -28,12 +30,18 @@ inline constexpr int kOuterUdpHeader = 8;
 inline constexpr int kEncapsulationOverhead = 64;
 inline constexpr int kDefaultTunMtu = kPathMtu - kOuterIpv4Header - kOuterUdpHeader - kEncapsulationOverhead;
 
+// With TSO, the largest super-packet Tun::Rx may read: one tun tuple travels
+// in one UDP datagram (at most 65,507 bytes), with room for our frame and
+// tuple encoding.
+inline constexpr std::uint32_t kMaxSuperPacket = 65000;
+
 struct TunConfig {
   std::string name;             // empty: the kernel picks tunN
   std::uint32_t address = 0;    // IPv4, host byte order; 0: no address
   int prefix_length = 24;
   int mtu = kDefaultTunMtu;
   bool vnet_hdr = false;        // IFF_VNET_HDR and checksum/TSO offloads, if the kernel takes them
+  std::uint32_t gso_max_size = 0;  // with TSO: the largest super-packet (0: the kernel's default, 64 KiB)
 };
 
 struct TunError {
@@ -77,6 +85,8 @@ class TunDevice {
   TunReadResult read_batch(PacketBatch& batch);
   // Writes one packet (with its vnet header, if enabled); returns 0 or an errno.
   int write(std::span<const std::uint8_t> packet);
+  // The same, gathered from pieces (a vnet header, then the packet's parts).
+  int write_gather(std::span<const struct iovec> pieces);
 
  private:
   int fd_ = -1;

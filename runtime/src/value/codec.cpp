@@ -1,5 +1,6 @@
 #include "mosaic/codec.hpp"
 
+#include <array>
 #include <utility>
 
 namespace mosaic {
@@ -60,6 +61,22 @@ bool get(Reader& r, Id& v) {
     if (!r.u8(b)) return false;
   }
   v = Id::from_bytes(bytes);
+  return true;
+}
+
+void put(Writer& w, const Ip& v) {
+  w.tag(Tag::Ip);
+  w.u8(v.is_v4() ? 4 : 6);
+  for (size_t i = 0; i < (v.is_v4() ? 4u : 16u); ++i) w.u8(v.bytes()[i]);
+}
+
+bool get(Reader& r, Ip& v) {
+  uint8_t family;
+  if (!r.tag(Tag::Ip) || !r.u8(family) || (family != 4 && family != 6)) return false;
+  std::array<uint8_t, 16> b{};
+  for (size_t i = 0; i < (family == 4 ? 4u : 16u); ++i)
+    if (!r.u8(b[i])) return false;
+  v = family == 4 ? Ip::v4(uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3]) : Ip::v6(b);
   return true;
 }
 
@@ -144,6 +161,8 @@ bool get(Reader& r, Value& v, int depth) {
       return true;
     }
     case Tag::Tuple: return get_into<Packet>(r, v, depth);
+    case Tag::Bytes: return get_into<Bytes>(r, v);
+    case Tag::Ip: return get_into<Ip>(r, v);
   }
   return false;  // not a tag
 }

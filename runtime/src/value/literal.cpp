@@ -45,6 +45,10 @@ std::string to_literal(const Addr& v) {
   return v.is_overlay() ? v.to_string() : to_literal(v.to_string());
 }
 
+std::string to_literal(const Bytes& v) { return to_literal(v.to_hex()); }
+
+std::string to_literal(const Ip& v) { return to_literal(v.to_string()); }
+
 std::string to_literal(const Packet& v) {
   std::string predicate;
   std::vector<Value> fields;

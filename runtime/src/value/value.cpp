@@ -116,6 +116,32 @@ bool convert(const Value& in, Packet& out) {
   return true;
 }
 
+bool convert(const Value& in, Bytes& out) {
+  if (const auto* b = std::get_if<Bytes>(&in.v)) {
+    out = *b;
+    return true;
+  }
+  const auto* s = std::get_if<std::string>(&in.v);
+  if (!s) return false;
+  auto bytes = Bytes::parse_hex(*s);
+  if (!bytes) return false;
+  out = std::move(*bytes);
+  return true;
+}
+
+bool convert(const Value& in, Ip& out) {
+  if (const auto* ip = std::get_if<Ip>(&in.v)) {
+    out = *ip;
+    return true;
+  }
+  const auto* s = std::get_if<std::string>(&in.v);
+  if (!s) return false;
+  auto ip = Ip::parse(*s);
+  if (!ip) return false;
+  out = *ip;
+  return true;
+}
+
 std::string fact_mismatch(std::string_view signature, const std::vector<Value>& values, size_t bad) {
   std::string expected = "expected " + std::string(signature);
   if (bad >= values.size()) return std::to_string(values.size()) + (values.size() == 1 ? " value" : " values") +

@@ -2,6 +2,7 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/socket_base.hpp>
+#include <sys/socket.h>
 
 #include "mosaic/log.hpp"
 
@@ -14,7 +15,7 @@ namespace {
 
 udp::endpoint endpoint_of(const Addr& a) { return udp::endpoint(asio::ip::address_v4(a.host()), a.port()); }
 
-constexpr int kSocketBufferBytes = 4 << 20;  // absorbs bursts of many small tuples
+constexpr int kSocketBufferBytes = 8 << 20;  // absorbs bursts of many small tuples, and of tun super-packets
 
 }  // namespace
 
@@ -29,9 +30,16 @@ bool UdpTransport::open(const Addr& local, std::string& error) {
     socket_.close(ignored);
     return false;
   }
-  // Best effort: the kernel may cap these, which is fine.
-  socket_.set_option(asio::socket_base::receive_buffer_size(kSocketBufferBytes), ec);
-  socket_.set_option(asio::socket_base::send_buffer_size(kSocketBufferBytes), ec);
+  // Best effort. With CAP_NET_ADMIN the *FORCE options pass net.core.[rw]mem_max
+  // (212 KiB by default), which a tun node needs: one 64 KiB super-packet
+  // arrives as ~45 IP fragments and is charged ~100 KiB of buffer. Without the
+  // capability the kernel caps the plain options, which is fine.
+  const int fd = socket_.native_handle();
+  const int size = kSocketBufferBytes;
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+    socket_.set_option(asio::socket_base::receive_buffer_size(kSocketBufferBytes), ec);
+  if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0)
+    socket_.set_option(asio::socket_base::send_buffer_size(kSocketBufferBytes), ec);
   return true;
 }
 

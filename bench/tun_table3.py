@@ -1,0 +1,560 @@
+#!/usr/bin/env python3
+"""The paper's Table 3, side by side in one run: IP traffic over MozTun and its peers.
+
+Two network namespaces, A (198.18.0.1/24) and B (198.18.0.2/24), joined by a
+veth pair, are created here. Each row ("setup") starts what it needs, returns
+the address in B that A's traffic goes to, is measured, and is torn down fully
+(its processes stopped by PID, no tun device left in A or B) before the next
+row starts, so the OpenVPN and MozTun devices never coexist:
+
+  direct    DirectIP: nothing but the veth pair; destination 198.18.0.2
+  openvpn   OpenVPN 2.6, p2p UDP tun tunnel without crypto (--cipher none
+            --auth none --data-ciphers none), tun MTU 1408 as MozTun's;
+            destination 198.19.0.2, the inner address of B's end
+  moztun    the compiled MozTun node (overlays/moztun) in A and in B, each
+            with a tun device mz0 (198.19.0.1/24, 198.19.0.2/24, MTU 1408 by
+            default) and a tunRoute fact naming the other node's UDP address;
+            destination 198.19.0.2. The nodes' "tun" counters (read, written,
+            read_malformed, write_failed, ...) from their --stats files, which
+            they write on SIGTERM, go into the JSON summary.
+
+Measured per row, from A:
+  throughput  iperf3 TCP, A -> B, --seconds each, --reps times (a fresh
+              one-shot iperf3 server in B for every run, bound to the
+              destination); median, min and max of the receiver's Mbit/s
+  RTT         the average of 20 pings at 0.05 s intervals, taken before the
+              iperf3 runs, on the idle path
+and, against the OpenVPN row when it ran: the throughput ratio and the RTT
+difference.
+
+Output: a Markdown table on stdout, a JSON summary (--json) and a gnuplot bar
+chart (--chart). Needs root. Traffic goes only to 198.18.0.0/15 addresses
+inside the namespaces created here. Every wait is a bounded poll; every process
+is stopped by its PID; the namespaces (and with them the veth pair and tun
+devices) are deleted at the end, also on an error, Ctrl-C, SIGTERM or when the
+global watchdog (--max-seconds) fires. The namespace and process handling is
+tests/netns/netns.py's Lab.
+
+    sudo python3 bench/tun_table3.py                 # 3 x 5 s per row (~1 minute)
+    sudo python3 bench/tun_table3.py --quick         # 1 x 2 s per row, smoke test
+    sudo python3 bench/tun_table3.py --only openvpn,moztun --reps 5
+
+Standard library only.
+"""
+
+import argparse
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from typing import Callable, Optional
+
+sys.dont_write_bytecode = True  # importing netns.py must not leave __pycache__ in the source tree
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "netns"))
+
+from netns import Interrupted, Lab, Namespace, Process, TestFailure, wait_for  # noqa: E402
+
+PACKAGES = ["iperf3", "openvpn", "gnuplot-nox", "iproute2", "iputils-ping"]
+INSTALL_SCRIPT = os.path.join(ROOT, "scripts", "install-packages.sh")
+LAB_PREFIX = "tbl"                 # namespaces tbl<PID>-a and tbl<PID>-b
+
+VETH_A, VETH_B = "198.18.0.1", "198.18.0.2"   # RFC 2544 benchmarking range
+INNER_A, INNER_B = "198.19.0.1", "198.19.0.2"  # tunnel inner addresses
+TUN_MTU = 1408                     # MozTun's default; OpenVPN gets the same
+OPENVPN_PORT = 1194
+MOZTUN_PORT = 7000
+IPERF_PORT = 5201
+PING_COUNT, PING_INTERVAL = 20, 0.05
+REFERENCE_ROW = "openvpn"          # ratios and RTT differences are taken against this row
+NODE_COUNTERS = ["sent", "received", "malformed", "retransmits", "gave_up"]
+
+
+class RowFailure(Exception):
+    """A setup could not be started or measured; the row is reported as failed."""
+
+
+class WatchdogExpired(Exception):
+    """The whole run took longer than --max-seconds."""
+
+
+T0 = time.monotonic()
+
+
+def log(message):
+    print(f"[{time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- the bench and its setups
+
+@dataclasses.dataclass
+class Node:
+    """A MOSAIC node process started by a setup, with the stats file it writes on exit."""
+    name: str
+    process: Process
+    stats_path: str
+
+
+@dataclasses.dataclass
+class Bench:
+    """What every setup gets: the Lab, namespaces A and B (joined by the veth pair) and the options."""
+    lab: Lab
+    a: Namespace
+    b: Namespace
+    args: argparse.Namespace
+    nodes: list = dataclasses.field(default_factory=list)  # MOSAIC nodes of the current row
+
+    def write_file(self, name, text):
+        path = os.path.join(self.lab.workdir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def start_node(self, ns, name, binary, udp_addr, facts, tun_addr=None, tun="mz0"):
+        """Starts a compiled MOSAIC node in `ns` with the given facts (and a tun device), remembered
+        in self.nodes so that its --stats file can be read once the row is torn down."""
+        facts_path = self.write_file(f"{name}.facts", "".join(f"{fact}\n" for fact in facts))
+        stats_path = os.path.join(self.lab.workdir, f"{name}.json")
+        argv = [binary, "--addr", udp_addr, "--facts", facts_path, "--stats", stats_path]
+        if tun_addr:
+            argv += ["--tun", tun, "--tun-addr", tun_addr]
+        node = Node(name, ns.start(argv), stats_path)
+        self.nodes.append(node)
+        return node
+
+
+def start_direct(bench):
+    """DirectIP: the veth pair itself; nothing to start."""
+    return VETH_B
+
+
+def openvpn_argv(local, remote, inner_local, inner_remote):
+    return ["openvpn", "--dev", "tun", "--proto", "udp",
+            "--cipher", "none", "--auth", "none", "--data-ciphers", "none",
+            "--tun-mtu", str(TUN_MTU), "--verb", "3",
+            "--local", local, "--lport", str(OPENVPN_PORT),
+            "--remote", remote, "--rport", str(OPENVPN_PORT),
+            "--ifconfig", inner_local, inner_remote]
+
+
+def start_openvpn(bench):
+    """OpenVPN p2p over UDP, no crypto: one process in each namespace."""
+    server = bench.b.start(openvpn_argv(VETH_B, VETH_A, INNER_B, INNER_A))
+    # B's socket first, so that A's first packets are not refused by a port nobody listens on yet.
+    wait_for(lambda: server.alive() and bench.b.listening(OPENVPN_PORT, "udp"), 10, "OpenVPN listening in B")
+    client = bench.a.start(openvpn_argv(VETH_A, VETH_B, INNER_A, INNER_B))
+    for process in (server, client):
+        wait_for_output(process, "Initialization Sequence Completed", 30)
+    return INNER_B
+
+
+def start_moztun(bench):
+    """MozTun: one node in each namespace, each told that the other's inner address is behind the other node."""
+    binary = bench.args.moztun
+    bench.start_node(bench.a, "A", binary, f"{VETH_A}:{MOZTUN_PORT}",
+                     [f'tunRoute("{INNER_B}", "{VETH_B}:{MOZTUN_PORT}").'], tun_addr=f"{INNER_A}/24")
+    bench.start_node(bench.b, "B", binary, f"{VETH_B}:{MOZTUN_PORT}",
+                     [f'tunRoute("{INNER_A}", "{VETH_A}:{MOZTUN_PORT}").'], tun_addr=f"{INNER_B}/24")
+    for ns in (bench.a, bench.b):
+        wait_for(lambda: node_alive_or_fail(bench) and ns.link("mz0"), 15, f"mz0 in {ns.name}")
+    return INNER_B
+
+
+def node_alive_or_fail(bench):
+    """True while every node of the row runs; a node that exited fails the row at once, with its output."""
+    for node in bench.nodes:
+        if not node.process.alive():
+            raise RowFailure(f"node {node.name} exited with {node.process.returncode}:\n{node.process.output()}")
+    return True
+
+
+def collect_node_stats(bench):
+    """The counters of the row's MOSAIC nodes, read from the --stats files they wrote when stopped."""
+    stats = {}
+    for node in bench.nodes:
+        entry = {"exit": node.process.returncode}
+        try:
+            with open(node.stats_path) as f:
+                written = json.load(f)
+            entry.update({key: written.get(key) for key in NODE_COUNTERS})
+            entry["tun"] = written.get("tun")
+        except (OSError, ValueError) as e:
+            entry["error"] = f"no stats: {e}"
+        stats[node.name] = entry
+    return {"nodes": stats}
+
+
+@dataclasses.dataclass
+class Setup:
+    """One row of the table. `start(bench)` starts the row's processes (through bench.a/b.start or
+    bench.start_node, so that they are stopped by PID afterwards), waits until they are up, and
+    returns the address in B to measure against. `collect(bench)`, if given, runs after the row's
+    processes were stopped and returns extra figures for the JSON summary."""
+    key: str
+    label: str
+    chart_label: str
+    start: Callable[[Bench], str]
+    collect: Optional[Callable[[Bench], dict]] = None
+
+
+SETUPS = [
+    Setup("direct", "DirectIP (veth)", "DirectIP", start_direct),
+    Setup("openvpn", "OpenVPN 2.6 UDP, no crypto", "OpenVPN", start_openvpn),
+    Setup("moztun", "MozTun", "MozTun", start_moztun, collect_node_stats),
+    # Still to come (paper Table 3), each a start function like start_moztun, with
+    # bench.start_node for its nodes and collect_node_stats for their counters:
+    #   Setup("ron", "tun over RON (3 nodes)", "RON", start_tun_over_ron, collect_node_stats),
+    #   Setup("i3", "tun over i3 (6 i3 servers, 2 clients)", "i3", start_tun_over_i3, collect_node_stats),
+]
+SETUP_KEYS = [s.key for s in SETUPS]
+
+
+# ---------------------------------------------------------------- bounded waits and teardown
+
+def wait_for_output(process, text, timeout):
+    """Polls the process's output for `text`; fails at once if the process exited."""
+    def seen():
+        if text in process.output():
+            return True
+        if not process.alive():
+            raise RowFailure(f"{process} exited with {process.returncode} before printing '{text}':\n"
+                             f"{tail(process.output())}")
+        return False
+    wait_for(seen, timeout, f"'{text}' from {process}")
+
+
+def ping_answers(ns, dst):
+    return ns.run(["ping", "-n", "-c", "1", "-W", "1", dst], timeout=5, check=False).returncode == 0
+
+
+def tun_devices(ns):
+    return [link["ifname"] for link in ns.ip_json("link", "show", "type", "tun") or []]
+
+
+def tun_counters(bench):
+    """Packet counters of the tun devices in A and B (read before teardown removes the devices):
+    tx_dropped counts packets the kernel dropped because the tunnel process did not read them in time."""
+    devices = {}
+    for ns in (bench.a, bench.b):
+        for link in ns.ip_json("-s", "link", "show", "type", "tun") or []:
+            rx, tx = link["stats64"]["rx"], link["stats64"]["tx"]
+            devices[f"{ns.name}:{link['ifname']}"] = {
+                "mtu": link["mtu"], "txqlen": link.get("txqlen"),
+                "rx_packets": rx["packets"], "rx_dropped": rx["dropped"],
+                "tx_packets": tx["packets"], "tx_dropped": tx["dropped"]}
+    return devices
+
+
+def tear_down(bench, first_process):
+    """Stops the row's processes (newest first, by PID) and waits until no tun device is left."""
+    for process in reversed(bench.lab.processes[first_process:]):
+        bench.lab.stop(process)
+    for ns in (bench.a, bench.b):
+        wait_for(lambda: not tun_devices(ns), 10, f"tun devices in {ns.name} to disappear")
+
+
+def tail(text, lines=15):
+    return "\n".join(text.splitlines()[-lines:])
+
+
+# ---------------------------------------------------------------- measurements
+
+def measure_ping(ns, dst):
+    """Average (and min/max/mdev) RTT in ms of PING_COUNT pings at PING_INTERVAL s."""
+    out = ns.run(["ping", "-n", "-q", "-c", str(PING_COUNT), "-i", str(PING_INTERVAL), "-W", "1", dst],
+                 timeout=PING_COUNT * PING_INTERVAL + 10, check=False).stdout
+    counts = re.search(r"(\d+) packets transmitted, (\d+) received", out)
+    rtt = re.search(r"= ([\d.]+)/([\d.]+)/([\d.]+)/([\d.]+) ms", out)
+    if not counts or not rtt:
+        raise RowFailure(f"ping {dst}: no statistics in its output:\n{out}")
+    return {"sent": int(counts.group(1)), "received": int(counts.group(2)),
+            "min_ms": float(rtt.group(1)), "avg_ms": float(rtt.group(2)),
+            "max_ms": float(rtt.group(3)), "mdev_ms": float(rtt.group(4))}
+
+
+def measure_iperf(bench, dst, seconds):
+    """One iperf3 TCP run A -> B against a one-shot server in B bound to dst; the receiver's Mbit/s."""
+    server = bench.b.start(["iperf3", "-s", "-1", "-B", dst, "-p", str(IPERF_PORT)])
+    try:
+        wait_for(lambda: server.alive() and bench.b.listening(IPERF_PORT), 10, "iperf3 server listening")
+        result = bench.a.run(["iperf3", "-c", dst, "-p", str(IPERF_PORT), "-t", str(seconds), "-J",
+                              "--connect-timeout", "3000"], timeout=seconds + 20, check=False)
+    finally:
+        bench.lab.stop(server, timeout=5)
+    try:
+        report = json.loads(result.stdout)
+    except ValueError:
+        return {"error": f"iperf3 exited with {result.returncode}: {tail(result.stdout + result.stderr, 5)}"}
+    if "error" in report:
+        return {"error": report["error"]}
+    end = report["end"]
+    return {"mbps": end["sum_received"]["bits_per_second"] / 1e6,
+            "retransmits": end["sum_sent"].get("retransmits")}
+
+
+def run_row(bench, setup):
+    """Starts, checks, measures and tears down one setup; failures are recorded in the row."""
+    row = {"key": setup.key, "label": setup.label, "chart_label": setup.chart_label}
+    first_process = len(bench.lab.processes)
+    bench.nodes = []
+    log(f"{setup.label}: starting")
+    try:
+        dst = setup.start(bench)
+        row["dst"] = dst
+        wait_for(lambda: ping_answers(bench.a, dst), 20, f"a ping from A to {dst} to be answered")
+        row["ping"] = measure_ping(bench.a, dst)
+        row["runs"] = []
+        for rep in range(bench.args.reps):
+            run = measure_iperf(bench, dst, bench.args.seconds)
+            log(f"{setup.label}: run {rep + 1}/{bench.args.reps}: "
+                + (f"{run['mbps']:.0f} Mbit/s" if "mbps" in run else run["error"]))
+            row["runs"].append(run)
+        row["tun_devices"] = tun_counters(bench)
+        summarize_runs(row)
+    except (RowFailure, TestFailure) as e:
+        row["error"] = str(e)
+        log(f"{setup.label}: FAILED: {e}")
+        for process in bench.lab.processes[first_process:]:
+            print(f"--- last output of {process}:\n{tail(process.output())}", file=sys.stderr)
+    finally:
+        tear_down(bench, first_process)
+    if setup.collect:
+        row.update(setup.collect(bench))
+    return row
+
+
+def summarize_runs(row):
+    values = [run["mbps"] for run in row["runs"] if "mbps" in run]
+    if not values:
+        raise RowFailure("no iperf3 run succeeded: " + "; ".join(run["error"] for run in row["runs"]))
+    row.update(median_mbps=statistics.median(values), min_mbps=min(values), max_mbps=max(values))
+
+
+def compare_with_reference(rows):
+    """Throughput ratio and RTT difference of each measured row against the OpenVPN row."""
+    ref = next((r for r in rows if r["key"] == REFERENCE_ROW and "median_mbps" in r), None)
+    for row in rows:
+        if ref and "median_mbps" in row:
+            row["ratio_to_openvpn"] = row["median_mbps"] / ref["median_mbps"]
+            row["rtt_diff_to_openvpn_ms"] = row["ping"]["avg_ms"] - ref["ping"]["avg_ms"]
+
+
+# ---------------------------------------------------------------- output
+
+def markdown_table(rows, args):
+    def cell(row, key, fmt):
+        return fmt.format(row[key]) if key in row else "n/a"
+    lines = [f"iperf3 TCP A -> B, median of {args.reps} x {args.seconds} s; "
+             f"ping: avg of {PING_COUNT} at {PING_INTERVAL} s; tun MTU {TUN_MTU}",
+             "",
+             "| setup | Mbit/s (median) | min-max | ping avg (ms) | throughput / OpenVPN | RTT - OpenVPN (ms) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for row in rows:
+        if "error" in row:
+            lines.append(f"| {row['label']} | FAILED | | | | |")
+            continue
+        lines.append(f"| {row['label']} | {row['median_mbps']:.0f} | {row['min_mbps']:.0f}-{row['max_mbps']:.0f} "
+                     f"| {row['ping']['avg_ms']:.3f} | {cell(row, 'ratio_to_openvpn', '{:.2f}')} "
+                     f"| {cell(row, 'rtt_diff_to_openvpn_ms', '{:+.3f}')} |")
+    for row in rows:
+        if "error" in row:
+            lines.append(f"\n{row['label']} failed: {row['error'].splitlines()[0]}")
+        for name, node in row.get("nodes", {}).items():
+            counters = ", ".join(f"{k} {v}" for k, v in (node.get("tun") or {}).items()) or node.get("error")
+            lines.append(f"\n{row['label']} node {name} (exit {node.get('exit')}): tun {counters}")
+    return "\n".join(lines)
+
+
+def gnuplot_string(text):
+    return "'" + text.replace("'", "''") + "'"  # gnuplot's single-quoted strings double a quote
+
+
+def draw_chart(rows, args, workdir):
+    """Two bar charts side by side: median throughput with min-max bars, and average RTT. The
+    throughput axis is logarithmic: DirectIP is some 20 times the tunnels, whose ratios matter."""
+    measured = [r for r in rows if "median_mbps" in r]
+    if not measured:
+        return "no row was measured"
+    data = os.path.join(workdir, "chart.tsv")
+    with open(data, "w") as f:
+        for i, r in enumerate(measured):
+            f.write(f"{i}\t{r['chart_label']}\t{r['median_mbps']:.1f}\t{r['min_mbps']:.1f}\t{r['max_mbps']:.1f}"
+                    f"\t{r['ping']['avg_ms']:.3f}\n")
+    d = gnuplot_string(data)
+    title = f"Table 3: IP over tunnels between two network namespaces ({platform.node()}, {os.cpu_count()} CPUs)"
+    script = f"""
+set terminal pngcairo size 1100,480 font ",10"
+set output {gnuplot_string(args.chart)}
+set datafile separator "\\t"
+set style fill solid 0.7 border -1
+set boxwidth 0.6
+set xrange [-0.6:{len(measured) - 0.4}]
+set grid ytics
+set multiplot layout 1,2 title {gnuplot_string(title)}
+set title {gnuplot_string(f"TCP throughput (iperf3, median of {args.reps} x {args.seconds} s; bars: min-max)")}
+set ylabel "Mbit/s (log scale)"
+set logscale y
+set yrange [10:*]
+# values inside the bars, below their top, where no min-max bar is in the way
+plot {d} using 1:3:xtic(2) with boxes lc rgb "#4477aa" notitle, \\
+     {d} using 1:4:(0):($5-$4) with vectors nohead lw 2 lc rgb "black" notitle, \\
+     {d} using 1:($3 * 0.6):(sprintf("%.0f", $3)) with labels notitle
+unset logscale y
+set yrange [0:*]
+set title {gnuplot_string(f"RTT (ping, avg of {PING_COUNT} at {PING_INTERVAL} s)")}
+set ylabel "ms"
+plot {d} using 1:6:xtic(2) with boxes lc rgb "#cc6677" notitle, \\
+     {d} using 1:6:(sprintf("%.3f", $6)) with labels offset 0,0.8 notitle
+unset multiplot
+"""
+    os.makedirs(os.path.dirname(os.path.abspath(args.chart)), exist_ok=True)
+    result = subprocess.run(["gnuplot"], input=script, capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        return f"gnuplot exited with {result.returncode}: {result.stderr.strip()}"
+    return None
+
+
+def first_line(argv):
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+        return (out.stdout or out.stderr).splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return None
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return f.read().split()[:3]
+
+
+def environment(args):
+    moztun = {"path": args.moztun}
+    if os.path.exists(args.moztun):
+        moztun["mtime"] = datetime.datetime.fromtimestamp(os.path.getmtime(args.moztun)).isoformat(timespec="seconds")
+    return {"host": platform.node(), "kernel": platform.release(), "cpus": os.cpu_count(), "loadavg": loadavg(),
+            "iperf3": first_line(["iperf3", "--version"]), "openvpn": first_line(["openvpn", "--version"]),
+            "moztun": moztun}
+
+
+def write_json(path, summary):
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(summary, f, indent=2)
+        f.write("\n")
+
+
+# ---------------------------------------------------------------- main
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--moztun", default=os.path.join(ROOT, "build", "overlays", "moztun"),
+                    help="the compiled MozTun node (default: build/overlays/moztun)")
+    ap.add_argument("--reps", type=int, default=3, help="iperf3 runs per row (default 3)")
+    ap.add_argument("--seconds", type=int, default=5, help="length of one iperf3 run (default 5)")
+    ap.add_argument("--only", action="append", metavar="ROW",
+                    help=f"run only these rows, comma-separated or repeated: {', '.join(SETUP_KEYS)}")
+    ap.add_argument("--quick", action="store_true", help="1 run of 2 s per row (smoke test)")
+    ap.add_argument("--json", default=os.path.join(ROOT, "bench", "results", "tun_table3.json"),
+                    help="JSON summary (default: bench/results/tun_table3.json)")
+    ap.add_argument("--chart", default=os.path.join(ROOT, "docs", "tun_table3.png"),
+                    help="bar chart PNG, drawn with gnuplot (default: docs/tun_table3.png)")
+    ap.add_argument("--max-seconds", type=int,
+                    help="watchdog: abort (and clean up) after this long (default: 600, more if the runs need it)")
+    ap.add_argument("--no-install", action="store_true", help=f"do not run {os.path.relpath(INSTALL_SCRIPT, ROOT)}")
+    ap.add_argument("--keep", action="store_true", help="keep the processes' logs and print where")
+    args = ap.parse_args()
+    if args.quick:
+        args.reps, args.seconds = 1, 2
+    if args.reps < 1 or args.seconds < 1:
+        ap.error("--reps and --seconds must be at least 1")
+    keys = [k for item in (args.only or [",".join(SETUP_KEYS)]) for k in item.split(",") if k]
+    unknown = [k for k in keys if k not in SETUP_KEYS]
+    if unknown:
+        ap.error(f"unknown row(s) {', '.join(unknown)}; rows: {', '.join(SETUP_KEYS)}")
+    args.setups = [s for s in SETUPS if s.key in keys]  # table order, whatever order --only gave
+    if args.max_seconds is None:
+        per_row = 60 + args.reps * (args.seconds + 20)  # setup, ping, teardown; each run's bounds
+        args.max_seconds = max(600, 60 + per_row * len(args.setups))
+    args.moztun = os.path.abspath(args.moztun)
+    return args
+
+
+def check_prerequisites(args):
+    if os.geteuid() != 0:
+        sys.exit("tun_table3.py needs root (network namespaces, veth pairs, tun devices): run it with sudo")
+    if not args.no_install:
+        subprocess.run([INSTALL_SCRIPT, *PACKAGES], check=True, timeout=600, stdout=sys.stderr)
+    if any(s.key == "moztun" for s in args.setups) and not os.access(args.moztun, os.X_OK):
+        sys.exit(f"{args.moztun}: no MozTun node binary there (build the moztun target, or pass --moztun PATH)")
+
+
+def refuse_existing_namespaces(names):
+    out = subprocess.run(["ip", "-j", "netns", "list"], capture_output=True, text=True, timeout=10).stdout
+    existing = {entry["name"] for entry in json.loads(out or "[]")}
+    clash = sorted(existing & set(names))
+    if clash:
+        raise TestFailure(f"network namespace(s) {', '.join(clash)} exist already; not touching them")
+
+
+def on_watchdog(signum, frame):
+    raise WatchdogExpired("the watchdog fired")
+
+
+def run_bench(args):
+    rows = []
+    with Lab(LAB_PREFIX, keep_logs=args.keep) as lab:
+        signal.signal(signal.SIGALRM, on_watchdog)
+        signal.alarm(args.max_seconds)
+        try:
+            refuse_existing_namespaces([f"{lab.tag}-a", f"{lab.tag}-b"])
+            a, b = lab.namespace("a"), lab.namespace("b")
+            lab.veth(a, b, f"{VETH_A}/24", f"{VETH_B}/24")
+            wait_for(lambda: ping_answers(a, VETH_B), 10, "the veth pair to carry a ping")
+            bench = Bench(lab, a, b, args)
+            for setup in args.setups:
+                rows.append(run_row(bench, setup))
+            compare_with_reference(rows)
+            chart_error = draw_chart(rows, args, lab.workdir)
+        finally:
+            signal.alarm(0)  # Lab's cleanup below must not be cut short
+    return rows, chart_error
+
+
+def main():
+    args = parse_args()
+    check_prerequisites(args)
+    started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    env = environment(args)
+    log(f"rows: {', '.join(s.key for s in args.setups)}; {args.reps} x {args.seconds} s; "
+        f"watchdog {args.max_seconds} s")
+    try:
+        rows, chart_error = run_bench(args)
+    except (Interrupted, WatchdogExpired, TestFailure) as e:
+        print(f"tun_table3.py: stopped: {e}; everything it started was removed", file=sys.stderr)
+        sys.exit(2 if isinstance(e, (Interrupted, WatchdogExpired)) else 1)
+    print(markdown_table(rows, args))
+    summary = {"started": started, "seconds": round(time.monotonic() - T0, 1),
+               "method": {"reps": args.reps, "seconds": args.seconds, "ping_count": PING_COUNT,
+                          "ping_interval_s": PING_INTERVAL, "tun_mtu": TUN_MTU},
+               "environment": env, "loadavg_end": loadavg(),
+               "rows": rows, "chart": None if chart_error else os.path.abspath(args.chart)}
+    write_json(args.json, summary)
+    log(f"JSON summary: {args.json}")
+    if chart_error:
+        log(f"no chart: {chart_error}")
+    else:
+        log(f"chart: {args.chart}")
+    failed = [r["key"] for r in rows if "error" in r]
+    sys.exit(1 if failed or chart_error else 0)
+
+
+if __name__ == "__main__":
+    main()
