@@ -2,6 +2,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -49,7 +51,19 @@ bool write_outputs(const NodeOptions& options, const Program& program, const std
   return ok;
 }
 
+// glibc returns the top of the heap to the kernel as soon as 128 KiB are free
+// there, and takes it back with brk and page faults on the next allocation: a
+// tun node allocating and freeing 64 KiB packets spent a third of its time so
+// (perf). Keep up to 64 MiB of freed heap instead; a node's working set is far
+// smaller, so this only stops the churn.
+void keep_freed_heap() {
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  mallopt(M_TOP_PAD, 4 << 20);
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);  // packet-sized blocks come from the heap, never from fresh mmaps
+}
+
 int run_node(const NodeOptions& options, Program& program) {
+  keep_freed_heap();
   set_log_level(options.log_level);
   set_log_origin(options.addr.to_string());
 
