@@ -128,6 +128,12 @@ std::string emit_dataflow(const Plan& plan, const std::string& name) {
   }
   if (!sends.empty()) o << "  wrap [label=\"OverlaySendWrap\\nt@ov::x -> ov.send(x, t)\", style=bold];\n";
   if (!recvs.empty()) o << "  unwrap [label=\"OverlayRecvUnwrap\\nov.recv(P) -> P\", style=bold];\n";
+  // Paper §5.3: Tun::Rx and Tun::Tx sit in the tun strand, right after ReceiveDemux.
+  const bool tun = plan.has_role(PredRole::Tun);
+  if (tun) {
+    o << "  tun_rx [label=\"Tun::Rx\\n/dev/net/tun -> tun(Pkt)\", shape=cds, style=bold];\n";
+    o << "  tun_tx [label=\"Tun::Tx\\ntun(Pkt) -> /dev/net/tun\", shape=cds, style=bold];\n";
+  }
 
   o << "  subgraph cluster_tables {\n    label=\"tables\"; style=dashed; fontsize=10;\n";
   for (const auto& [pred, p] : plan.predicates) {
@@ -148,10 +154,12 @@ std::string emit_dataflow(const Plan& plan, const std::string& name) {
   for (const auto& s : plan.strands) {
     std::string id = quoted_id("s_", s.id);
     if (s.timer >= 0) o << "  timers -> " << id << " [label=\"" << s.timer << "\"];\n";
+    else if (tun && is_tun(s.trigger->pred)) o << "  tun_rx -> " << id << " [label=\"tun\"];\n";
     else o << "  demux -> " << id << " [label=\"" << esc(s.trigger->pred) << "\"];\n";
     o << "  " << id << " -> locspec;\n";
   }
   if (!recvs.empty()) o << "  demux -> unwrap [label=\"" << esc(recvs) << "\"];\n";
+  if (tun) o << "  demux -> tun_tx [label=\"tun\"];\n";
   o << "  locspec -> net_out [label=\"@IP:port\"];\n";
   if (!sends.empty()) o << "  locspec -> wrap [label=\"@ov::x\"];\n";
 

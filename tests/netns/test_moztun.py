@@ -15,6 +15,10 @@ bound:
     (malformed); B keeps carrying traffic afterwards;
   * the counters agree: packets read and written on both sides, nothing
     refused by the devices;
+  * the mapping changes at run time: through A's control endpoint
+    (mosaic-ctl insert; tunRoute is keyed by the tun address, so a new row
+    replaces the old) the entry for B's tun address is pointed at an address
+    where no node runs, and pings stop; pointed back at B, they flow again;
   * stopping a node (SIGTERM) exits 0 and removes its tun device.
 """
 
@@ -26,12 +30,17 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Lab, TestFailure, expect, run_test, wait_for  # noqa: E402
+from netns import Lab, expect, run_test, wait_for  # noqa: E402
+from tunnel_checks import ping_ok  # noqa: E402
 
 VETH_A, VETH_B = "198.18.0.1", "198.18.0.2"
 TUN_A, TUN_B = "198.19.0.1", "198.19.0.2"
 PORT = 7000
 BLOB_BYTES = 16 * 1024 * 1024
+
+
+CTL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "mosaic-ctl")
+NOWHERE = "198.18.0.99"  # on A's link, but no node there
 
 
 def start_node(lab, args, ns, veth, tun, peer_tun, peer_veth, name):
@@ -40,11 +49,28 @@ def start_node(lab, args, ns, veth, tun, peer_tun, peer_veth, name):
         f.write(f'tunRoute("{peer_tun}", "{peer_veth}:{PORT}").\n')
     stats = os.path.join(lab.workdir, f"{name}.json")
     dev = lab.ifname("t")
+    control = os.path.join(lab.workdir, f"{name}.port")
     node = ns.start([args.moztun, "--addr", f"{veth}:{PORT}", "--facts", facts, "--tun", dev,
-                     "--tun-addr", f"{tun}/24", "--stats", stats, "--run-for", "170"])
+                     "--tun-addr", f"{tun}/24", "--stats", stats, "--run-for", "170",
+                     "--control", "0", "--control-file", control])
     wait_for(lambda: ns.link(dev) is not None or not node.alive(), 15, f"tun device {dev} in {ns.name}")
     expect(node.alive(), f"{name} exited:\n{node.output()}")
+    wait_for(lambda: os.path.exists(control), 10, f"{name}'s control endpoint")
     return node, dev, stats
+
+
+def remap(ns, name, lab, dest):
+    """Points A's entry for B's tun address at `dest` through the control endpoint."""
+    port = os.path.join(lab.workdir, f"{name}.port")
+    ns.run(["python3", CTL, port, "insert", f'tunRoute("{TUN_B}", "{dest}:{PORT}").'])
+
+
+def check_remap(lab, a):
+    remap(a, "a", lab, NOWHERE)
+    expect(not ping_ok(a, TUN_B, 3), "pings still answered with the mapping pointing nowhere")
+    remap(a, "a", lab, VETH_B)
+    wait_for(lambda: ping_ok(a, TUN_B, 1), 10, "pings answered again once the mapping points at B", interval=0.2)
+    print("mapping: re-pointed away, pings stopped; re-pointed at B, pings answered")
 
 
 def read_stats(node, path, lab):
@@ -54,11 +80,6 @@ def read_stats(node, path, lab):
     wait_for(lambda: os.path.exists(path) and os.stat(path).st_mtime_ns != before, 10, f"{path} rewritten")
     with open(path) as f:
         return json.load(f)
-
-
-def ping_ok(ns, dest, count):
-    result = ns.run(["ping", "-c", str(count), "-i", "0.2", "-W", "1", "-q", dest], check=False, timeout=30)
-    return f"{count} received" in result.stdout
 
 
 def check_http(lab, a, b):
@@ -130,6 +151,7 @@ def main(args):
         check_http(lab, a, b)
         check_iperf(lab, a, b)
         check_forged(lab, a, b, node_b, stats_b)
+        check_remap(lab, a)
 
         for node, ns, dev, stats, name in ((node_a, a, dev_a, stats_a, "a"), (node_b, b, dev_b, stats_b, "b")):
             status = lab.stop(node)

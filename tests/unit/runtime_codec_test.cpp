@@ -417,3 +417,18 @@ TEST_CASE("codec rejects a 10000-deep encoding quickly, whatever nests") {
   CHECK_FALSE(decodes(nested(mixed(10000), leaf)));
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
 }
+
+TEST_CASE("packet_carries finds a predicate nested at any depth, without decoding the fields") {
+  auto named = [](std::string_view want) { return [want](std::string_view name) { return name == want; }; };
+  Packet inner = packet("tun", {Value{Bytes(std::string(3000, 'x'))}});
+  // ron.send(D, tun(...)) inside sr.send([...], ...), with an overlay address and a list on the way.
+  Packet middle = packet("ron.send", {Value{ov("ron", str("1.2.3.4:5"))}, Value{inner}});
+  Packet outer = packet("sr.send", {Value{Value::List{ip("1.2.3.4:5")}}, Value{middle}, Value{*Ip::parse("fd00::1")}});
+  CHECK(packet_carries(outer.bytes, named("tun")));
+  CHECK(packet_carries(outer.bytes, named("ron.send")));
+  CHECK(packet_carries(outer.bytes, named("sr.send")));
+  CHECK_FALSE(packet_carries(outer.bytes, named("chord.lookup")));
+  // Malformed encodings carry nothing.
+  for (size_t n = 0; n < outer.bytes.size(); n += 97)
+    CHECK_FALSE(packet_carries(std::string_view(outer.bytes).substr(0, n), named("tun")));
+}

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,13 @@ class Reader {
     uint32_t n;
     if (!u32(n) || n > remaining()) return false;
     out.assign(data_.substr(pos_, n));
+    pos_ += n;
+    return true;
+  }
+  // The next n bytes, in place.
+  bool view(size_t n, std::string_view& out) {
+    if (n > remaining()) return false;
+    out = data_.substr(pos_, n);
     pos_ += n;
     return true;
   }
@@ -109,6 +117,12 @@ bool get(Reader& r, Addr& v, int depth = kMaxNesting);
 bool get(Reader& r, Packet& v, int depth = kMaxNesting);
 bool get(Reader& r, Value& v, int depth = kMaxNesting);  // whichever tag comes next
 
+// Whether `match` holds for the predicate of a tuple nested anywhere in this
+// packet's encoding (its own predicate included), found without decoding or
+// copying the fields. False for a malformed encoding.
+template <class Match>
+bool packet_carries(std::string_view packet, Match&& match);
+
 // A packet's predicate and fields, decoded generically; false when malformed.
 bool decode_packet(const Packet& p, std::string& predicate, std::vector<Value>& fields);
 template <class T>
@@ -123,6 +137,17 @@ bool get(Reader& r, std::vector<T>& v) {
     v.push_back(std::move(x));
   }
   return true;
+}
+
+namespace codec_detail {
+bool skip_value(Reader& r, int depth, const std::function<bool(std::string_view)>& match, bool& found);
+bool walk_packet(std::string_view packet, int depth, const std::function<bool(std::string_view)>& match, bool& found);
+}  // namespace codec_detail
+
+template <class Match>
+bool packet_carries(std::string_view packet, Match&& match) {
+  bool found = false;
+  return codec_detail::walk_packet(packet, kMaxNesting, std::function<bool(std::string_view)>(match), found) && found;
 }
 
 }  // namespace mosaic

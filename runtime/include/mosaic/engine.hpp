@@ -297,7 +297,24 @@ class Engine : public Program {
     w.u8(uint8_t(op));
     w.bytes(Row::kName);
     t.encode(w);
-    rt_->send(dest, w.take(), (flags_of<Row> & kBestEffort) != 0);
+    rt_->send(dest, w.take(), (flags_of<Row> & kBestEffort) != 0 || carries_best_effort(t));
+  }
+
+  // A tuple carrying a best-effort tuple (an overlay's data plane forwarding a
+  // packet of tun, say) is sent best effort too: retransmitting the wrapper
+  // would deliver late what its content said need not arrive at all.
+  template <class Row>
+  bool carries_best_effort(const Row& t) const {
+    bool found = false;
+    t.for_each_field([&](const auto& field) {
+      if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, Packet>) {
+        if (!found) found = packet_carries(field.bytes, [](std::string_view name) { return is_best_effort(name); });
+      }
+    });
+    return found;
+  }
+  static bool is_best_effort(std::string_view name) {
+    return ((((Ps::kFlags & kBestEffort) != 0) && Ps::Tuple::kName == name) || ...);
   }
 
   void to_overlay_or_drop(const Addr& dest, Packet&& packet, Op op) {

@@ -77,6 +77,8 @@ struct FieldList<std::index_sequence<I...>, Fields...> : Field<I, Fields>... {
   void encode(Writer& w) const { (put(w, get<I>(*this)), ...); }
   bool decode(Reader& r) { return (get(r, get<I>(*this)) && ...); }
   void dump(JsonSink& s) const { (dump_field(s, get<I>(*this)), ...); }
+  template <class F>
+  void for_each_field(F&& f) const { (f(get<I>(*this)), ...); }
   // The index of the first value that does not convert, or size_t(-1).
   size_t convert_from(const std::vector<Value>& v) {
     size_t bad = size_t(-1);

@@ -140,6 +140,56 @@ bool decode_packet(const Packet& p, std::string& predicate, std::vector<Value>& 
   return read_packet(p.bytes, kMaxNesting - 1, predicate, &fields);  // the packet itself is the first level
 }
 
+namespace codec_detail {
+
+// Moves past one tagged value, looking into nested tuples (and the addresses
+// and lists that may hold them); sets `found` when `match` holds for one.
+bool skip_value(Reader& r, int depth, const std::function<bool(std::string_view)>& match, bool& found) {
+  uint8_t tag;
+  uint32_t n;
+  std::string_view bytes;
+  if (depth <= 0 || !r.u8(tag)) return false;
+  switch (static_cast<Tag>(tag)) {
+    case Tag::Int:
+    case Tag::Float: return r.view(8, bytes);
+    case Tag::Bool: return r.view(1, bytes);
+    case Tag::Id: return r.view(20, bytes);
+    case Tag::String:
+    case Tag::Bytes: return r.u32(n) && r.view(n, bytes);
+    case Tag::Ip: {
+      uint8_t family;
+      return r.u8(family) && (family == 4 || family == 6) && r.view(family == 4 ? 4 : 16, bytes);
+    }
+    case Tag::Addr: {
+      uint8_t kind;
+      if (!r.u8(kind)) return false;
+      if (kind == uint8_t(Addr::Kind::None)) return true;
+      if (kind == uint8_t(Addr::Kind::Ip)) return r.view(6, bytes);
+      return kind == uint8_t(Addr::Kind::Overlay) && r.u32(n) && r.view(n, bytes) && skip_value(r, depth - 1, match, found);
+    }
+    case Tag::List:
+      if (!r.u32(n) || n > r.remaining()) return false;
+      for (uint32_t i = 0; i < n; ++i)
+        if (!skip_value(r, depth - 1, match, found)) return false;
+      return true;
+    case Tag::Tuple: return r.u32(n) && r.view(n, bytes) && walk_packet(bytes, depth - 1, match, found);
+  }
+  return false;
+}
+
+bool walk_packet(std::string_view packet, int depth, const std::function<bool(std::string_view)>& match, bool& found) {
+  Reader r(packet);
+  uint32_t n;
+  std::string_view predicate;
+  if (!r.u32(n) || !r.view(n, predicate)) return false;
+  if (match(predicate)) found = true;
+  while (!r.at_end() && !found)
+    if (!skip_value(r, depth, match, found)) return false;
+  return true;
+}
+
+}  // namespace codec_detail
+
 void put(Writer& w, const Value& v) {
   std::visit([&w](const auto& x) { put(w, x); }, v.v);  // a List goes through put(std::vector<Value>)
 }

@@ -1,8 +1,16 @@
 #include "link/udp/udp_transport.hpp"
 
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 
 #include "mosaic/log.hpp"
 
@@ -35,6 +43,8 @@ bool UdpTransport::open(const Addr& local, std::string& error) {
   // arrives as ~45 IP fragments and is charged ~100 KiB of buffer. Without the
   // capability the kernel caps the plain options, which is fine.
   const int fd = socket_.native_handle();
+  const int on = 1;
+  ::setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof on);  // trains may arrive whole; without it, fragment by fragment
   const int size = kSocketBufferBytes;
   if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
     socket_.set_option(asio::socket_base::receive_buffer_size(kSocketBufferBytes), ec);
@@ -45,26 +55,108 @@ bool UdpTransport::open(const Addr& local, std::string& error) {
 
 void UdpTransport::start(Receive on_datagram) {
   on_datagram_ = std::move(on_datagram);
-  receive_next();
+  drain();  // datagrams may have arrived already: the reactor reports only new readiness
 }
 
-void UdpTransport::receive_next() {
-  socket_.async_receive_from(asio::buffer(buffer_), from_, [this](const boost::system::error_code& ec, size_t n) {
-    if (ec == asio::error::operation_aborted || !socket_.is_open()) return;
-    if (!ec && from_.address().is_v4()) {
-      on_datagram_(Addr::ip(from_.address().to_v4().to_uint(), from_.port()), std::string_view(buffer_.data(), n));
-    } else if (ec && log_enabled(LogLevel::Debug)) {
-      log(LogLevel::Debug, "receive: " + ec.message());  // e.g. an ICMP error for an earlier send
-    }
-    if (socket_.is_open()) receive_next();  // the handler may have closed it
+void UdpTransport::wait_readable() {
+  socket_.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& ec) {
+    if (!ec && socket_.is_open()) drain();
   });
 }
 
+// Reads until the socket is empty, or a batch has been handled: then the
+// loop's other work (timers, the tun device, the program) gets its turn first.
+void UdpTransport::drain() {
+  constexpr int kBatch = 64;
+  const int fd = socket_.native_handle();
+  for (int i = 0; i < kBatch && socket_.is_open(); ++i) {
+    sockaddr_in from{};
+    iovec iov{buffer_.data(), buffer_.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    msghdr msg{};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = ::recvmsg(fd, &msg, 0);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_readable();
+      if (errno == EINTR) continue;
+      if (log_enabled(LogLevel::Debug)) log(LogLevel::Debug, std::string("receive: ") + std::strerror(errno));
+      continue;  // e.g. an ICMP error for an earlier send
+    }
+    if (from.sin_family != AF_INET) continue;
+    Addr sender = Addr::ip(ntohl(from.sin_addr.s_addr), ntohs(from.sin_port));
+    // With UDP_GRO one read may hold a train of equal-sized datagrams (the last shorter).
+    std::size_t segment = static_cast<std::size_t>(n);
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+        int size;
+        std::memcpy(&size, CMSG_DATA(c), sizeof size);
+        if (size > 0) segment = static_cast<std::size_t>(size);
+      }
+    }
+    if (n == 0) {  // an empty datagram is a datagram too (malformed: the node counts it)
+      arrived(sender, {});
+      continue;
+    }
+    for (std::size_t at = 0; at < static_cast<std::size_t>(n) && socket_.is_open(); at += segment)
+      arrived(sender, std::string_view(buffer_.data() + at, std::min(segment, static_cast<std::size_t>(n) - at)));
+  }
+  if (socket_.is_open()) asio::post(io_, [this] { if (socket_.is_open()) drain(); });
+}
+
+void UdpTransport::arrived(const Addr& from, std::string_view datagram) {
+  if (!udp_fragment::is_fragment(datagram)) return on_datagram_(from, datagram);
+  double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (auto whole = reassembly_.add(from, datagram, now)) on_datagram_(from, *whole);
+}
+
 bool UdpTransport::send(const Addr& dest, std::string_view datagram) {
+  if (datagram.size() > udp_fragment::kPathPayload) return send_fragments(dest, datagram);
   boost::system::error_code ec;
   socket_.send_to(asio::buffer(datagram.data(), datagram.size()), endpoint_of(dest), 0, ec);
   if (ec && log_enabled(LogLevel::Debug)) log(LogLevel::Debug, "send to " + dest.to_string() + ": " + ec.message());
   return !ec;
+}
+
+bool UdpTransport::send_fragments(const Addr& dest, std::string_view datagram) {
+  const std::size_t count = udp_fragment::split(datagram, next_train_++, train_);
+  if (count == 0) return false;  // larger than any train
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(dest.host());
+  to.sin_port = htons(dest.port());
+  const int fd = socket_.native_handle();
+  if (gso_) {
+    iovec iov{train_.data(), train_.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(uint16_t))] = {};
+    msghdr msg{};
+    msg.msg_name = &to;
+    msg.msg_namelen = sizeof to;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_UDP;
+    c->cmsg_type = UDP_SEGMENT;
+    c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    const uint16_t segment = udp_fragment::kPathPayload;
+    std::memcpy(CMSG_DATA(c), &segment, sizeof segment);
+    if (::sendmsg(fd, &msg, 0) >= 0) return true;
+    if (errno != EIO && errno != EINVAL && errno != EOPNOTSUPP) return false;  // a full buffer: lost, as any datagram
+    gso_ = false;  // no segmentation offload on this path: one datagram per fragment from now on
+    log(LogLevel::Info, std::string("UDP segmentation offload unavailable (") + std::strerror(errno) +
+                            "); sending fragments one by one");
+  }
+  for (std::size_t at = 0; at < train_.size(); at += udp_fragment::kPathPayload) {
+    std::size_t n = std::min(udp_fragment::kPathPayload, train_.size() - at);
+    if (::sendto(fd, train_.data() + at, n, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0) return false;
+  }
+  return true;
 }
 
 void UdpTransport::close() {
