@@ -132,7 +132,7 @@ class Engine : public Program {
   void deliver(T&& t, Op op, const Addr* dest) {
     using Row = std::remove_cvref_t<T>;
     const bool local = !dest || self().is_local(*dest);
-    if constexpr ((flags_of<Row> & kShortcut) != 0) {
+    if constexpr ((flags_of<Row> & (kShortcut | kTun)) != 0) {  // a tun tuple for here: Tun::Tx at once
       if (local && op == Op::Insert && shortcut_depth_ < 32) {  // bounded: long chains still queue
         ++shortcut_depth_;
         handle(static_cast<const Row&>(t), op);
@@ -287,7 +287,10 @@ class Engine : public Program {
   bool decode_into(Reader& r, Op op) {
     Row t;
     if (!t.decode(r) || !r.at_end()) return false;
-    enqueue(std::move(t), op);
+    // Tun::Tx at once: a packet that arrived (or was unwrapped) here goes to the
+    // device now, in arrival order, not after whatever waits in the Mux.
+    if constexpr ((flags_of<Row> & kTun) != 0) handle(t, op);
+    else enqueue(std::move(t), op);
     return true;
   }
 

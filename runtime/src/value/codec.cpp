@@ -127,11 +127,15 @@ void put(Writer& w, const Packet& v) {
 }
 
 bool get(Reader& r, Packet& v, int depth) {
-  std::string bytes, predicate;
-  if (depth <= 0 || !r.tag(Tag::Tuple) || !r.bytes(bytes) || !read_packet(bytes, depth - 1, predicate, nullptr)) {
+  uint32_t n;
+  std::string_view bytes;
+  bool found = false;
+  // Checked in place (codec_detail::walk_packet builds no values), then copied once.
+  if (depth <= 0 || !r.tag(Tag::Tuple) || !r.u32(n) || !r.view(n, bytes) ||
+      !codec_detail::walk_packet(bytes, depth - 1, nullptr, found)) {
     return false;
   }
-  v.bytes = std::move(bytes);
+  v.bytes.assign(bytes);
   return true;
 }
 
@@ -148,11 +152,11 @@ bool skip_value(Reader& r, int depth, const std::function<bool(std::string_view)
   uint8_t tag;
   uint32_t n;
   std::string_view bytes;
-  if (depth <= 0 || !r.u8(tag)) return false;
+  if (!r.u8(tag)) return false;
   switch (static_cast<Tag>(tag)) {
     case Tag::Int:
     case Tag::Float: return r.view(8, bytes);
-    case Tag::Bool: return r.view(1, bytes);
+    case Tag::Bool: return r.view(1, bytes) && static_cast<uint8_t>(bytes[0]) <= 1;
     case Tag::Id: return r.view(20, bytes);
     case Tag::String:
     case Tag::Bytes: return r.u32(n) && r.view(n, bytes);
@@ -160,19 +164,20 @@ bool skip_value(Reader& r, int depth, const std::function<bool(std::string_view)
       uint8_t family;
       return r.u8(family) && (family == 4 || family == 6) && r.view(family == 4 ? 4 : 16, bytes);
     }
-    case Tag::Addr: {
+    case Tag::Addr: {  // depth counts as get(Addr) counts it: for every address
       uint8_t kind;
-      if (!r.u8(kind)) return false;
+      if (depth <= 0 || !r.u8(kind)) return false;
       if (kind == uint8_t(Addr::Kind::None)) return true;
       if (kind == uint8_t(Addr::Kind::Ip)) return r.view(6, bytes);
-      return kind == uint8_t(Addr::Kind::Overlay) && r.u32(n) && r.view(n, bytes) && skip_value(r, depth - 1, match, found);
+      return kind == uint8_t(Addr::Kind::Overlay) && r.u32(n) && r.view(n, bytes) && Addr::valid_overlay_name(bytes) &&
+             skip_value(r, depth - 1, match, found);
     }
     case Tag::List:
-      if (!r.u32(n) || n > r.remaining()) return false;
+      if (depth <= 0 || !r.u32(n) || n > r.remaining()) return false;
       for (uint32_t i = 0; i < n; ++i)
         if (!skip_value(r, depth - 1, match, found)) return false;
       return true;
-    case Tag::Tuple: return r.u32(n) && r.view(n, bytes) && walk_packet(bytes, depth - 1, match, found);
+    case Tag::Tuple: return depth > 0 && r.u32(n) && r.view(n, bytes) && walk_packet(bytes, depth - 1, match, found);
   }
   return false;
 }
@@ -181,10 +186,10 @@ bool walk_packet(std::string_view packet, int depth, const std::function<bool(st
   Reader r(packet);
   uint32_t n;
   std::string_view predicate;
-  if (!r.u32(n) || !r.view(n, predicate)) return false;
-  if (match(predicate)) found = true;
-  while (!r.at_end() && !found)
-    if (!skip_value(r, depth, match, found)) return false;
+  if (!r.u32(n) || !r.view(n, predicate) || predicate.empty() || predicate.size() > kMaxPredicateName) return false;
+  if (match && match(predicate)) found = true;
+  for (size_t count = 0; !r.at_end() && !found; ++count)
+    if (count == kMaxPacketFields || !skip_value(r, depth, match, found)) return false;
   return true;
 }
 
