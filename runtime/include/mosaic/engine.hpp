@@ -5,6 +5,8 @@
 //   ReceiveDemux   a tuple from the Mux or the network to its table and strands
 //   LocSpecDemux   a derived tuple to the Mux, the network or an overlay
 //   network codec  tuple messages [op][predicate][fields...] in and out
+//   Tun::Rx/Tx     tun(Packet): packets from the node's device start the tun
+//                  strands (tun_received); tun tuples that land go to the device
 //   --facts, --dump and soft-state expiry over the program's tables
 //
 // A generated program derives from Engine<Self, Pred<T, flags>...> (the CRTP:
