@@ -298,16 +298,16 @@ TEST_CASE("codec round trips packets and checks the tuple inside") {
     Packet p;
     return !get(r, p);
   };
-  std::string empty_name = packet("", {}).bytes;
+  std::string empty_name = packet("", {}).bytes();
   CHECK(rejected(empty_name));
-  CHECK(rejected(packet(std::string(256, 'p').c_str(), {}).bytes));
+  CHECK(rejected(packet(std::string(256, 'p').c_str(), {}).bytes()));
   many.push_back(Value{false});
-  CHECK(rejected(packet("p", many).bytes));                     // 256 fields
-  CHECK(rejected(packet("p", {Value{int64_t{1}}}).bytes + "\x01"));  // a field cut short
-  CHECK(rejected(packet("p", {}).bytes + "\x09"));                  // no such tag
+  CHECK(rejected(packet("p", many).bytes()));                     // 256 fields
+  CHECK(rejected(packet("p", {Value{int64_t{1}}}).bytes() + "\x01"));  // a field cut short
+  CHECK(rejected(packet("p", {}).bytes() + "\x09"));                  // no such tag
   CHECK(rejected(""));
   CHECK(rejected(std::string("\x05\0\0\0p", 5)));  // the name runs past the end
-  std::string good = packet("p", {Value{int64_t{7}}}).bytes;
+  std::string good = packet("p", {Value{int64_t{7}}}).bytes();
   for (size_t n = 0; n < good.size(); ++n) {
     CAPTURE(n);
     CHECK(rejected(good.substr(0, n)) == (n != 5));  // "p" with no fields is a tuple too
@@ -327,7 +327,7 @@ TEST_CASE("decode_packet and Packet::predicate read a packet generically") {
   CHECK(to_literal(packet("wrap", {Value{p}, Value{packet("e", {})}})) ==
         "wrap(msg(1, \"hi\", sr::[\"1.2.3.4:5\"]), e())");
 
-  Packet bad{p.bytes + "\xff"};
+  Packet bad{p.bytes() + "\xff"};
   CHECK_FALSE(decode_packet(bad, predicate, fields));
   CHECK(to_literal(bad) == "<malformed tuple>");
   CHECK(bad.predicate() == "msg");  // only the name is read
@@ -424,11 +424,11 @@ TEST_CASE("packet_carries finds a predicate nested at any depth, without decodin
   // ron.send(D, tun(...)) inside sr.send([...], ...), with an overlay address and a list on the way.
   Packet middle = packet("ron.send", {Value{ov("ron", str("1.2.3.4:5"))}, Value{inner}});
   Packet outer = packet("sr.send", {Value{Value::List{ip("1.2.3.4:5")}}, Value{middle}, Value{*Ip::parse("fd00::1")}});
-  CHECK(packet_carries(outer.bytes, named("tun")));
-  CHECK(packet_carries(outer.bytes, named("ron.send")));
-  CHECK(packet_carries(outer.bytes, named("sr.send")));
-  CHECK_FALSE(packet_carries(outer.bytes, named("chord.lookup")));
+  CHECK(packet_carries(outer.bytes(), named("tun")));
+  CHECK(packet_carries(outer.bytes(), named("ron.send")));
+  CHECK(packet_carries(outer.bytes(), named("sr.send")));
+  CHECK_FALSE(packet_carries(outer.bytes(), named("chord.lookup")));
   // Malformed encodings carry nothing.
-  for (size_t n = 0; n < outer.bytes.size(); n += 97)
-    CHECK_FALSE(packet_carries(std::string_view(outer.bytes).substr(0, n), named("tun")));
+  for (size_t n = 0; n < outer.bytes().size(); n += 97)
+    CHECK_FALSE(packet_carries(std::string_view(outer.bytes()).substr(0, n), named("tun")));
 }

@@ -42,7 +42,7 @@ TEST_CASE("to_literal writes a packet as its tuple, or says it is malformed") {
   CHECK(to_literal(p) == "msg(1, \"hi\", fwd::0x1I)");
   CHECK(Value{p}.to_literal() == "msg(1, \"hi\", fwd::0x1I)");
   CHECK(to_literal(std::vector<Packet>{p, Packet{}}) == "[msg(1, \"hi\", fwd::0x1I), <malformed tuple>]");
-  CHECK(to_literal(Packet{p.bytes.substr(0, p.bytes.size() - 1)}) == "<malformed tuple>");
+  CHECK(to_literal(Packet{p.bytes().substr(0, p.bytes().size() - 1)}) == "<malformed tuple>");
 }
 
 TEST_CASE("to_literal writes floats so that they read back as floats, exactly") {

@@ -228,7 +228,7 @@ class Engine : public Program {
       if constexpr ((flags & kUnwrap) != 0) {
         // OverlayRecvUnwrap: if the payload is itself some ov.recv(...), it is
         // unwrapped again when its turn comes.
-        if (!accept(get<0>(t).bytes, Op::Insert))
+        if (!accept(get<0>(t).bytes(), Op::Insert))
           rt_->dropped(Drop::MalformedPacket, std::string(Row::kName) + " carried a tuple this program cannot decode");
       }
     }
@@ -313,7 +313,7 @@ class Engine : public Program {
     bool found = false;
     t.for_each_field([&](const auto& field) {
       if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, Packet>) {
-        if (!found) found = packet_carries(field.bytes, [](std::string_view name) { return is_best_effort(name); });
+        if (!found) found = packet_carries(field.bytes(), [](std::string_view name) { return is_best_effort(name); });
       }
     });
     return found;

@@ -35,7 +35,7 @@ inline size_t hash_value(bool v) { return v ? 1 : 2; }
 inline size_t hash_value(const std::string& v) { return std::hash<std::string>{}(v); }
 inline size_t hash_value(const Id& v) { return v.hash(); }
 inline size_t hash_value(const Addr& v) { return v.hash(); }
-inline size_t hash_value(const Packet& v) { return std::hash<std::string>{}(v.bytes); }
+inline size_t hash_value(const Packet& v) { return std::hash<std::string>{}(v.bytes()); }
 inline size_t hash_value(const Bytes& v) { return std::hash<std::string>{}(v.data); }
 inline size_t hash_value(const Ip& v) { return v.hash(); }
 // Declared before either is defined so each can hash the other (lists of tuples, tuples of lists).

@@ -123,7 +123,7 @@ bool get(Reader& r, Addr& v, int depth) {
 
 void put(Writer& w, const Packet& v) {
   w.tag(Tag::Tuple);
-  w.bytes(v.bytes);
+  w.bytes(v.bytes());
 }
 
 bool get(Reader& r, Packet& v, int depth) {
@@ -135,13 +135,13 @@ bool get(Reader& r, Packet& v, int depth) {
       !codec_detail::walk_packet(bytes, depth - 1, nullptr, found)) {
     return false;
   }
-  v.bytes.assign(bytes);
+  v = Packet(std::string(bytes));
   return true;
 }
 
 bool decode_packet(const Packet& p, std::string& predicate, std::vector<Value>& fields) {
   fields.clear();
-  return read_packet(p.bytes, kMaxNesting - 1, predicate, &fields);  // the packet itself is the first level
+  return read_packet(p.bytes(), kMaxNesting - 1, predicate, &fields);  // the packet itself is the first level
 }
 
 namespace codec_detail {
