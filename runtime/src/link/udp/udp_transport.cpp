@@ -147,10 +147,12 @@ bool UdpTransport::send_fragments(const Addr& dest, std::string_view datagram) {
     const uint16_t segment = udp_fragment::kPathPayload;
     std::memcpy(CMSG_DATA(c), &segment, sizeof segment);
     if (::sendmsg(fd, &msg, 0) >= 0) return true;
-    if (errno != EIO && errno != EINVAL && errno != EOPNOTSUPP) return false;  // a full buffer: lost, as any datagram
-    gso_ = false;  // no segmentation offload on this path: one datagram per fragment from now on
-    log(LogLevel::Info, std::string("UDP segmentation offload unavailable (") + std::strerror(errno) +
-                            "); sending fragments one by one");
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return false;  // full: lost, as any datagram
+    if (errno != EMSGSIZE) {  // a train over 64 KiB in all is too big for one send; anything else: no GSO here
+      gso_ = false;           // one datagram per fragment from now on
+      log(LogLevel::Info, std::string("UDP segmentation offload unavailable (") + std::strerror(errno) +
+                              "); sending fragments one by one");
+    }
   }
   for (std::size_t at = 0; at < train_.size(); at += udp_fragment::kPathPayload) {
     std::size_t n = std::min(udp_fragment::kPathPayload, train_.size() - at);
