@@ -54,9 +54,10 @@ bool f_isIp(const Addr& a);
 // calls, see mozc/special). Readers return the zero value (0.0.0.0, 0) for
 // bytes that are no IPv4 or IPv6 packet. Writers return the packet with one
 // header field replaced and the IPv4 header checksum, and for addresses the
-// TCP/UDP checksum, updated incrementally (RFC 1624). IPv6 headers are read,
-// not yet rewritten. Bytes that are no IPv4 packet, and a value of the wrong
-// family or range, leave the packet as it was.
+// TCP/UDP checksum, updated incrementally (RFC 1624); IPv6 packets likewise
+// (no header checksum there; a TCP/UDP header right after the fixed header).
+// Bytes that are no IP packet, and a value of the wrong family or range,
+// leave the packet as it was.
 Ip f_ipSrc(const Bytes& packet);
 Ip f_ipDst(const Bytes& packet);
 int64_t f_ipProto(const Bytes& packet);  // IPv4 protocol; IPv6 next header

@@ -65,6 +65,50 @@ TEST_CASE("ip built-ins: bytes that are no IP packet read as zero values and are
   CHECK(f_ipSetSrc(p, *Ip::parse("fd00::1")) == p);
 }
 
+namespace {
+
+// An IPv6 UDP or TCP packet from fd00::1 to fd00::2 with `payload` transport bytes, checksum computed here.
+tun_test::Bytes make_v6(std::uint8_t proto, std::size_t payload) {
+  tun_test::Bytes p(40 + payload, 0);
+  p[0] = 0x60;
+  tun_test::put16(p, 4, static_cast<std::uint16_t>(payload));
+  p[6] = proto;
+  p[7] = 64;
+  p[8] = 0xfd, p[23] = 1;
+  p[24] = 0xfd, p[39] = 2;
+  for (std::size_t i = 40 + 20; i < p.size(); ++i) p[i] = static_cast<std::uint8_t>(i * 7);
+  if (proto == 17) tun_test::put16(p, 44, static_cast<std::uint16_t>(payload));  // UDP length
+  return p;
+}
+
+// The transport checksum a sender computes: over the IPv6 pseudo-header and the payload.
+std::uint16_t v6_checksum(tun_test::Bytes p, std::size_t field) {
+  tun_test::put16(p, 40 + field, 0);
+  std::uint32_t sum = 0;
+  for (std::size_t i = 8; i < 40; i += 2) sum += tun_test::get16(p, i);
+  sum += static_cast<std::uint32_t>(p.size() - 40) + p[6];
+  std::uint16_t c = tun_test::reference_checksum(p, 40, p.size(), sum);
+  return (p[6] == 17 && c == 0) ? 0xffff : c;
+}
+
+}  // namespace
+
+TEST_CASE("ip built-ins: rewriting an IPv6 packet keeps its TCP/UDP checksum right") {
+  for (std::uint8_t proto : {6, 17}) {
+    CAPTURE(int(proto));
+    std::size_t field = proto == 6 ? tun_test::kTcpCheck : tun_test::kUdpCheck;
+    tun_test::Bytes raw = make_v6(proto, 300);
+    tun_test::put16(raw, 40 + field, v6_checksum(raw, field));
+    mosaic::Bytes q = f_ipSetTtl(f_ipSetDst(f_ipSetSrc(as_bytes(raw), *Ip::parse("fd00::7:7")), *Ip::parse("fd00::8:8")), 9);
+    tun_test::Bytes out = as_vector(q);
+    CHECK(f_ipSrc(q).to_string() == "fd00::7:7");
+    CHECK(f_ipDst(q).to_string() == "fd00::8:8");
+    CHECK(f_ipTtl(q) == 9);
+    CHECK(tun_test::get16(out, 40 + field) == v6_checksum(out, field));
+    CHECK(f_ipSetSrc(q, *Ip::parse("1.2.3.4")) == q);  // the other family: unchanged
+  }
+}
+
 TEST_CASE("ip built-ins: IPv6 headers are read") {
   tun_test::Bytes p(48, 0);
   p[0] = 0x60;
@@ -78,7 +122,7 @@ TEST_CASE("ip built-ins: IPv6 headers are read") {
   CHECK(f_ipDst(b).to_string() == "fd00::2");
   CHECK(f_ipProto(b) == 17);
   CHECK(f_ipTtl(b) == 33);
-  CHECK(f_ipSetTtl(b, 3) == b);  // not rewritten (yet)
+  CHECK(f_ipTtl(f_ipSetTtl(b, 3)) == 3);
 }
 
 TEST_CASE("f_sha1 of an ip hashes its text, as i3_tun's keys do") {

@@ -30,15 +30,22 @@ R read(const Bytes& b, R none, V4 v4, V6 v6) {
   return none;
 }
 
-// A copy of an IPv4 packet with `change` applied; the packet unchanged when it is no IPv4 packet.
-template <class Change>
-Bytes rewrite_v4(const Bytes& b, Change change) {
+// A copy of the packet with `v4` or `v6` applied (by its IP version); the
+// packet unchanged when it is neither.
+template <class V4, class V6>
+Bytes rewrite(const Bytes& b, V4 v4, V6 v6) {
   Bytes out = b;
-  if (version(out) != 4) return out;
-  auto p = tun::parse_ipv4(out.mutable_span());
-  if (auto* packet = std::get_if<Ipv4Packet>(&p)) change(*packet);
+  if (version(out) == 4) {
+    auto p = tun::parse_ipv4(out.mutable_span());
+    if (auto* packet = std::get_if<Ipv4Packet>(&p)) v4(*packet);
+  } else if (version(out) == 6) {
+    auto p = tun::parse_ipv6(out.span());
+    if (std::holds_alternative<Ipv6Packet>(p)) v6(out.mutable_span());
+  }
   return out;
 }
+constexpr auto kNoV4 = [](Ipv4Packet&) {};
+constexpr auto kNoV6 = [](std::span<std::uint8_t>) {};
 
 }  // namespace
 
@@ -62,24 +69,29 @@ int64_t f_ipTtl(const Bytes& packet) {
                        [](const Ipv6Packet& p) { return int64_t{p.hop_limit()}; });
 }
 
+// An address of the packet's own family is written; one of the other family leaves the packet as it was.
 Bytes f_ipSetSrc(const Bytes& packet, const Ip& src) {
-  if (!src.is_v4()) return packet;
-  return rewrite_v4(packet, [&](Ipv4Packet& p) { p.set_src(src.v4_host_order()); });
+  if (src.is_v4()) return rewrite(packet, [&](Ipv4Packet& p) { p.set_src(src.v4_host_order()); }, kNoV6);
+  return rewrite(packet, kNoV4, [&](std::span<std::uint8_t> p) { tun::rewrite_ipv6_src(p, src.bytes()); });
 }
 
 Bytes f_ipSetDst(const Bytes& packet, const Ip& dst) {
-  if (!dst.is_v4()) return packet;
-  return rewrite_v4(packet, [&](Ipv4Packet& p) { p.set_dst(dst.v4_host_order()); });
+  if (dst.is_v4()) return rewrite(packet, [&](Ipv4Packet& p) { p.set_dst(dst.v4_host_order()); }, kNoV6);
+  return rewrite(packet, kNoV4, [&](std::span<std::uint8_t> p) { tun::rewrite_ipv6_dst(p, dst.bytes()); });
 }
 
 Bytes f_ipSetProto(const Bytes& packet, int64_t protocol) {
   if (protocol < 0 || protocol > 255) return packet;
-  return rewrite_v4(packet, [&](Ipv4Packet& p) { p.set_protocol(static_cast<std::uint8_t>(protocol)); });
+  const auto v = static_cast<std::uint8_t>(protocol);
+  return rewrite(packet, [&](Ipv4Packet& p) { p.set_protocol(v); },
+                 [&](std::span<std::uint8_t> p) { tun::rewrite_ipv6_next_header(p, v); });
 }
 
 Bytes f_ipSetTtl(const Bytes& packet, int64_t ttl) {
   if (ttl < 0 || ttl > 255) return packet;
-  return rewrite_v4(packet, [&](Ipv4Packet& p) { p.set_ttl(static_cast<std::uint8_t>(ttl)); });
+  const auto v = static_cast<std::uint8_t>(ttl);
+  return rewrite(packet, [&](Ipv4Packet& p) { p.set_ttl(v); },
+                 [&](std::span<std::uint8_t> p) { tun::rewrite_ipv6_hop_limit(p, v); });
 }
 
 Ip f_ipNet(const Ip& ip, int64_t length) {

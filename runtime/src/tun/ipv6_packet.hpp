@@ -1,6 +1,7 @@
 // A validated, read-only view of an IPv6 packet: the addresses and the first
-// next-header value (extension headers are not walked). Rewriting is IPv4-only
-// for now; the node can still forward IPv6 packets unchanged.
+// next-header value (extension headers are not walked); and rewriting them in
+// a packet of one's own (rewrite_ipv6_*), with the TCP or UDP checksum kept
+// right through its pseudo-header (IPv6 has no header checksum).
 #pragma once
 
 #include <array>
@@ -33,5 +34,14 @@ class Ipv6Packet {
 // BadTotalLength: it marks a jumbogram, which no tun MTU allows (an empty IPv6
 // packet would be legal but carries nothing a tunnel needs).
 std::variant<Ipv6Packet, PacketReject> parse_ipv6(std::span<const std::uint8_t> buffer);
+
+// Rewrites a field of a packet parse_ipv6 accepted. An address change adjusts
+// a TCP or UDP checksum found right after the fixed header (no extension
+// headers); the next header and hop limit are not covered by any checksum
+// that stays meaningful (a packet whose protocol changes is another one).
+void rewrite_ipv6_src(std::span<std::uint8_t> packet, const Ipv6Address& address);
+void rewrite_ipv6_dst(std::span<std::uint8_t> packet, const Ipv6Address& address);
+void rewrite_ipv6_hop_limit(std::span<std::uint8_t> packet, std::uint8_t hop_limit);
+void rewrite_ipv6_next_header(std::span<std::uint8_t> packet, std::uint8_t next_header);
 
 }  // namespace mosaic::tun
