@@ -19,7 +19,10 @@ bound:
     (mosaic-ctl insert; tunRoute is keyed by the tun address, so a new row
     replaces the old) the entry for B's tun address is pointed at an address
     where no node runs, and pings stop; pointed back at B, they flow again;
-  * stopping a node (SIGTERM) exits 0 and removes its tun device.
+  * stopping a node (SIGTERM) exits 0 and removes its tun device;
+  * the node refuses clearly: without CAP_NET_ADMIN (as root with the
+    capability dropped) it exits 1 naming the cause and the remedy and leaves
+    no device; a malformed --tun-addr exits 2 with the usage.
 """
 
 import hashlib
@@ -152,6 +155,7 @@ def main(args):
         check_iperf(lab, a, b)
         check_forged(lab, a, b, node_b, stats_b)
         check_remap(lab, a)
+        check_refusals(lab, args, a)
 
         for node, ns, dev, stats, name in ((node_a, a, dev_a, stats_a, "a"), (node_b, b, dev_b, stats_b, "b")):
             status = lab.stop(node)
@@ -166,9 +170,24 @@ def main(args):
             expect(tun["write_failed"] < tun["written"] // 100, f"node {name}'s device refused many packets: {tun}")
 
 
+def check_refusals(lab, args, ns):
+    dev = lab.ifname("t")
+    argv = [args.moztun, "--addr", f"{VETH_A}:{PORT + 1}", "--tun", dev, "--tun-addr", f"{TUN_A}/24", "--run-for", "5"]
+    denied = ns.run(["setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin", *argv], check=False, timeout=20)
+    out = denied.stdout + denied.stderr
+    expect(denied.returncode == 1, f"without CAP_NET_ADMIN the node exited {denied.returncode}:\n{out}")
+    expect("cannot create tun device" in out and "CAP_NET_ADMIN" in out, f"no clear message:\n{out}")
+    expect(ns.link(dev) is None, f"{dev} exists after the refused start")
+    bad = ns.run([args.moztun, "--addr", f"{VETH_A}:{PORT + 1}", "--tun", dev, "--tun-addr", "198.19.0.1"],
+                 check=False, timeout=20)
+    expect(bad.returncode == 2 and "--tun-addr expects" in bad.stderr and "usage:" in bad.stderr,
+           f"a malformed --tun-addr: exit {bad.returncode}:\n{bad.stderr}")
+    print("refusals: no CAP_NET_ADMIN -> exit 1 with the cause; bad --tun-addr -> exit 2 with the usage")
+
+
 def add_arguments(parser):
     parser.add_argument("--moztun", required=True, help="the moztun node binary (build/overlays/moztun)")
 
 
 if __name__ == "__main__":
-    run_test(main, tools=["ip", "ss", "ping", "iperf3", "curl"], add_arguments=add_arguments)
+    run_test(main, tools=["ip", "ss", "ping", "iperf3", "curl", "setpriv"], add_arguments=add_arguments)

@@ -113,7 +113,7 @@ int run_node(const NodeOptions& options, Program& program) {
     tun_config.vnet_hdr = options.tun_offload;
     tun_config.gso_max_size = tun::kMaxSuperPacket;
     if (tun::TunError error; !tun_device.open(tun_config, error)) {
-      std::cerr << "error: cannot create tun device " << options.tun_name << " (--tun): " << error.message << "\n";
+      std::cerr << "error: --tun " << options.tun_name << ": " << error.message << "\n";
       return 1;
     }
     node.attach_tun(tun_device);
