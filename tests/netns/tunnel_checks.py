@@ -4,11 +4,13 @@ download checked against it, and reading an outage off `ping -D`.
 Standard library only."""
 
 import hashlib
+import json
 import os
 import re
 import subprocess
+import threading
 
-from netns import wait_for
+from netns import expect, wait_for
 
 
 def bridge(lab, namespaces, addresses):
@@ -64,3 +66,43 @@ def first_reply_after(ping_output, t_wall):
     replies = [float(m.group(1)) for m in re.finditer(r"^\[(\d+\.\d+)\] \d+ bytes from", ping_output, re.M)]
     after = [t for t in replies if t > t_wall]
     return (after[0] - t_wall) if after else None
+
+
+def check_transfers(lab, a, b, dest, over):
+    """From `a` to `dest` in `b`: 5 of 5 pings, an 8 MiB HTTP download byte for byte,
+    and 2 s of iperf3 that receive something. `over` names the tunnel in messages."""
+    expect(ping_ok(a, dest, 5), f"not every ping over {over} was answered")
+    server, digest = serve(lab, b, dest, 8 * 1024 * 1024)
+    expect(download(a, dest, os.path.join(lab.workdir, "plain")) == digest, f"the download over {over} differs")
+    lab.stop(server)
+    iperf = b.start(["iperf3", "-s", "-B", dest, "-p", "5201"])
+    wait_for(lambda: b.listening(5201), 15, "iperf3 listening")
+    end = json.loads(a.run(["iperf3", "-c", dest, "-t", "2", "-J"], timeout=60).stdout)["end"]
+    lab.stop(iperf)
+    expect(end["sum_received"]["bytes"] > 0, f"iperf3 over {over} received nothing")
+    print(f"{over}: 5 of 5 pings; 8 MiB over HTTP, identical; iperf3 "
+          f"{end['sum_received']['bits_per_second'] / 1e6:.0f} Mbit/s")
+
+
+def outage_across(lab, a, b, dest, event, what):
+    """A paced 6 MiB download from `dest` in `b` (1 MiB/s) and a ping every 50 ms
+    from `a` run across `event()`, which returns the wall-clock time it counts
+    from. The download must complete byte for byte; returns the seconds from that
+    time to the first ping answered after it."""
+    server, digest = serve(lab, b, dest, 6 * 1024 * 1024)
+    out = os.path.join(lab.workdir, "paced")
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(digest=download(a, dest, out, limit="1M", timeout=90)))
+    thread.start()
+    wait_for(lambda: os.path.exists(out) and os.path.getsize(out) > 1024 * 1024, 30, "the paced download under way")
+    pinger = a.start(["ping", "-D", "-i", "0.05", "-W", "1", "-w", "15", dest])
+    wait_for(lambda: pinger.output().count("bytes from") >= 5, 10, f"pings answered before {what}")
+    t0 = event()
+    thread.join(timeout=120)
+    expect(not thread.is_alive(), f"the download did not finish after {what}")
+    expect(result.get("digest") == digest, f"the download across {what} differs from the served file")
+    pinger.wait(30)
+    lab.stop(server)
+    gap = first_reply_after(pinger.output(), t0)
+    expect(gap is not None, f"no ping answered after {what}:\n{pinger.output()[-2000:]}")
+    return gap

@@ -19,6 +19,7 @@ void put_le16(std::uint8_t* p, std::uint16_t v) {
 }
 
 constexpr std::size_t kTcpChecksumOffset = 16;
+constexpr std::size_t kUdpChecksumOffset = 6;
 constexpr std::size_t kIpv6Header = 40;
 
 }  // namespace
@@ -50,8 +51,9 @@ bool complete_checksum(std::span<std::uint8_t> packet, const VnetHeader& h) {
   if (h.csum_start >= packet.size() || field + 2 > packet.size()) return false;
   // The field already holds the pseudo-header sum: summing over it finishes the job.
   std::uint16_t sum = checksum_finish(checksum_add(packet.subspan(h.csum_start)));
-  bool udp = (packet[0] >> 4) == 4 ? packet[9] == IPPROTO_UDP : packet[6] == IPPROTO_UDP;
-  if (udp && sum == 0) sum = 0xffff;  // 0 would mean "no checksum" (RFC 768)
+  // UDP's checksum sits 6 bytes into its header (TCP's at 16): a computed 0
+  // goes out as all ones, since 0 would mean "no checksum" (RFC 768).
+  if (h.csum_offset == kUdpChecksumOffset && sum == 0) sum = 0xffff;
   store_be16(packet.data() + field, sum);
   return true;
 }

@@ -38,7 +38,6 @@ std::size_t split(std::string_view datagram, uint32_t id, std::string& out) {
 
 std::optional<std::string> Reassembly::add(const Addr& from, std::string_view f, double now) {
   using namespace udp_fragment;
-  expire(now);
   if (!is_fragment(f) || static_cast<uint8_t>(f[2]) != 1) {
     ++malformed_;
     return std::nullopt;
@@ -57,6 +56,7 @@ std::optional<std::string> Reassembly::add(const Addr& from, std::string_view f,
   auto key = std::make_pair(from, id);
   auto it = partial_.find(key);
   if (it == partial_.end()) {
+    expire(now);  // only a new train needs room: fragments of known ones are handled in constant time
     if (partial_.size() >= kMaxPartial) {
       // The oldest gives way: a train that is still arriving is the likelier to finish.
       auto oldest = std::min_element(partial_.begin(), partial_.end(),
@@ -75,12 +75,12 @@ std::optional<std::string> Reassembly::add(const Addr& from, std::string_view f,
     return std::nullopt;
   }
   const uint64_t bit = uint64_t{1} << index;
-  if (p.have[0] & bit) return std::nullopt;  // a duplicate
-  p.have[0] |= bit;
+  if (p.have & bit) return std::nullopt;  // a duplicate
+  p.have |= bit;
   std::memcpy(p.data.data() + index * kChunk, chunk.data(), chunk.size());
   if (last) p.last_size = chunk.size();
   const uint64_t all = count == 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;
-  if (p.have[0] != all) return std::nullopt;
+  if (p.have != all) return std::nullopt;
   std::string whole = std::move(p.data);
   whole.resize((count - 1) * kChunk + p.last_size);
   partial_.erase(it);

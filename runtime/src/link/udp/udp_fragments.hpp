@@ -8,9 +8,9 @@
 //   fragment: 'M' 'F' | version u8 = 1 | count u8 | index u8 | pad u8 | id u32 | chunk
 //
 // Every fragment but the last carries kChunk bytes. The receiver keeps at most
-// kMaxPartial datagrams in reassembly per transport, each for at most
-// kPartialLife seconds: a sender that starts many and finishes none cannot
-// grow its memory.
+// kMaxPartial datagrams in reassembly per transport, and gives up those older
+// than kPartialLife seconds when a new one starts: a sender that starts many
+// and finishes none cannot grow its memory.
 #pragma once
 
 #include <cstddef>
@@ -55,7 +55,7 @@ class Reassembly {
  private:
   struct Partial {
     std::string data;        // count * kChunk bytes, trimmed when complete
-    uint64_t have[1] = {0};  // one bit per fragment (kMaxCount <= 64)
+    uint64_t have = 0;       // one bit per fragment (kMaxCount <= 64)
     std::size_t count = 0;
     std::size_t last_size = 0;
     double started = 0;

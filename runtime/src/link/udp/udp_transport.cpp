@@ -23,6 +23,18 @@ namespace {
 
 udp::endpoint endpoint_of(const Addr& a) { return udp::endpoint(asio::ip::address_v4(a.host()), a.port()); }
 
+// A msghdr for one buffer, a peer address and a control (cmsg) buffer.
+msghdr message(sockaddr_in& peer, iovec& data, void* control, std::size_t control_size) {
+  msghdr msg{};
+  msg.msg_name = &peer;
+  msg.msg_namelen = sizeof peer;
+  msg.msg_iov = &data;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = control_size;
+  return msg;
+}
+
 constexpr int kSocketBufferBytes = 8 << 20;  // absorbs bursts of many small tuples, and of tun super-packets
 
 }  // namespace
@@ -73,13 +85,7 @@ void UdpTransport::drain() {
     sockaddr_in from{};
     iovec iov{buffer_.data(), buffer_.size()};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    msghdr msg = message(from, iov, control, sizeof control);
     ssize_t n = ::recvmsg(fd, &msg, 0);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_readable();
@@ -133,13 +139,7 @@ bool UdpTransport::send_fragments(const Addr& dest, std::string_view datagram) {
   if (gso_) {
     iovec iov{train_.data(), train_.size()};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(uint16_t))] = {};
-    msghdr msg{};
-    msg.msg_name = &to;
-    msg.msg_namelen = sizeof to;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    msghdr msg = message(to, iov, control, sizeof control);
     cmsghdr* c = CMSG_FIRSTHDR(&msg);
     c->cmsg_level = SOL_UDP;
     c->cmsg_type = UDP_SEGMENT;
