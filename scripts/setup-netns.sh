@@ -3,4 +3,4 @@
 # (tests/netns) need: ip and ss, ping, iptables, iperf3, curl, setpriv, sysctl. Run as
 # root; tests/netns/netns.py runs it when a tool is missing, so CI never skips.
 set -euo pipefail
-exec "$(dirname "$0")/install-packages.sh" iproute2 iputils-ping iptables iperf3 curl util-linux procps
+exec "$(dirname "$0")/install-packages.sh" iproute2 iputils-ping iptables iperf3 curl util-linux procps microsocks

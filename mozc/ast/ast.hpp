@@ -158,6 +158,19 @@ struct ViewDef {
   std::vector<Rule> rules;
   std::vector<Materialize> tables;
   std::vector<SchemaDecl> schemas;
+  // A view the runtime answers (tcp.*, mozc/special): no rules; its calls'
+  // init tuples go to a runtime element, which answers with the return
+  // tuple or ends the call as failed at once. Its parameters have fixed types.
+  bool builtin = false;
+  std::vector<Type> input_types, output_types;
+};
+
+// A call instance of a built-in view, after expansion: the runtime element
+// takes <prefix>.init(Q, Caller, In...) and answers <prefix>.return(Q, Out...)
+// or <prefix>.fail(Q).
+struct BuiltinCall {
+  std::string view;  // "tcp.read"
+  std::string ret, fail;
 };
 
 // this.X: a view's own predicate, named inside its def.
@@ -183,6 +196,10 @@ struct Program {
   // (the CView local event shortcut; see mozc/views).
   std::set<std::string> immediate;
   std::map<std::string, GeneratedFields> generated_fields;
+  std::map<std::string, BuiltinCall> builtin_calls;  // by init predicate
+  // View instances (their predicate prefix) some rule calls at a node, v@N(...):
+  // their answers may travel between nodes (the checker keeps sockets home).
+  std::map<std::string, Loc> remote_view_calls;
 };
 
 }  // namespace mozc

@@ -21,6 +21,7 @@ std::string Type::str() const {
     case TypeKind::Tuple: return "tuple";
     case TypeKind::Bytes: return "bytes";
     case TypeKind::Ip: return "ip";
+    case TypeKind::Socket: return "socket";
     case TypeKind::List: return "list<" + (args.empty() ? std::string("?") : args[0].str()) + ">";
   }
   return "?";

@@ -7,8 +7,9 @@
 namespace mozc {
 
 // Tuple: a nested tuple (packet). Bytes: raw bytes (an IP packet under `tun`).
-// Ip: an IPv4 or IPv6 address, not a node (no port).
-enum class TypeKind { Unknown, Int, Float, Bool, String, Id, Addr, List, Tuple, Bytes, Ip };
+// Ip: an IPv4 or IPv6 address, not a node (no port). Socket: a TCP socket of
+// the node that holds it (tcp.* views), never sent to another.
+enum class TypeKind { Unknown, Int, Float, Bool, String, Id, Addr, List, Tuple, Bytes, Ip, Socket };
 
 struct Type {
   TypeKind kind = TypeKind::Unknown;

@@ -24,6 +24,7 @@ struct CheckContext {
 void collect_predicates(CheckContext& cx);  // arities, declarations, unknown predicates
 void infer_types(CheckContext& cx);         // every attribute and expression gets a type
 void check_rules(CheckContext& cx);         // safety, aggregates, events, facts, deletes
+void check_sockets_stay(CheckContext& cx);  // after types: no socket is sent to another node
 
 // Calls f(atom, is_head) for every predicate atom of the rule, head first.
 template <class F>

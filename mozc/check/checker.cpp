@@ -16,6 +16,8 @@ std::optional<CheckedProgram> check(Program program, Diagnostics& diags) {
   cx.errors_before_types = diags.error_count();
   infer_types(cx);
   if (diags.has_errors()) return std::nullopt;
+  check_sockets_stay(cx);
+  if (diags.has_errors()) return std::nullopt;
   out.program = std::move(program);
   return out;
 }

@@ -12,10 +12,6 @@ namespace {
 
 std::string fields(size_t n) { return std::to_string(n) + (n == 1 ? " field" : " fields"); }
 
-// The TCP socket predicates of paper §4.6: reserved names, so that a program
-// using them fails clearly instead of making events of them.
-bool is_unsupported_special(const std::string& pred) { return pred.rfind("tcp.", 0) == 0; }
-
 void check_periodic_form(CheckContext& cx, const Atom& a, bool is_head) {
   if (is_head) {
     cx.diags.emit(PeriodicDerived, a.loc);
@@ -49,10 +45,6 @@ void check_periodic_form(CheckContext& cx, const Atom& a, bool is_head) {
 
 // Records one use of `pred` with `arity` fields; every use must agree.
 void use_predicate(CheckContext& cx, const std::string& pred, size_t arity, Loc loc, bool derives) {
-  MOZC_DIAGNOSTIC(SpecialPredicateUnsupported, Error, "'{0}' is one of the paper's TCP predicates (tcp.*), "
-                  "which mozc does not support yet");
-  if (is_unsupported_special(pred))
-    cx.diags.emit(SpecialPredicateUnsupported, loc, pred);
   auto [it, fresh] = cx.preds.try_emplace(pred);
   PredInfo& p = it->second;
   if (fresh) {

@@ -88,7 +88,7 @@ class ViewChecker {
       }
     }
     MOZC_DIAGNOSTIC(ViewNeverAnswers, Error, "view '{0}' never answers: no rule derives this.return(...)");
-    if (!answers) diags_.emit(ViewNeverAnswers, v.name_loc, v.name);
+    if (!answers && !v.builtin) diags_.emit(ViewNeverAnswers, v.name_loc, v.name);
   }
 
   void rule(const Rule& r, const ViewDef* in_view) {
@@ -191,6 +191,10 @@ class ViewChecker {
       if (i < n) given_input(x, bound, "input " + v.inputs[i] + " of " + v.name, "its inputs");
     }
     if (a.at) given_input(*a.at, bound, "the node " + v.name + " is called at", "the node it runs at");
+    // A socket means something only at its own node: so does a call on one.
+    MOZC_DIAGNOSTIC(BuiltinViewLocated, Error, "'{0}' works on this node's sockets; it cannot be called at "
+                    "another node (call it in a rule that runs there)");
+    if (a.at && v.builtin) diags_.emit(BuiltinViewLocated, a.loc, v.name);
   }
 
   void given_input(const Expr& e, const std::set<std::string>& bound, const std::string& what, const std::string& needs) {

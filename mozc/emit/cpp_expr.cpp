@@ -17,6 +17,7 @@ std::string cpp_type(const Type& t) {
     case TypeKind::Tuple: return "mosaic::Packet";
     case TypeKind::Bytes: return "mosaic::Bytes";
     case TypeKind::Ip: return "mosaic::Ip";
+    case TypeKind::Socket: return "mosaic::Socket";
     case TypeKind::List: return "std::vector<" + cpp_type(t.args.at(0)) + ">";
     case TypeKind::Unknown: break;
   }

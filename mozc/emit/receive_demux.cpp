@@ -35,6 +35,16 @@ void admit(EmitContext& cx, const std::string& name, const PredInfo& info) {
   w.close("}");
 }
 
+// A built-in view's call goes to its runtime element (TcpOp::Read for
+// tcp.read), which answers with the return or fail tuple (Engine::tcp_call).
+void builtin_call(CppWriter& w, const std::string& name, const PredicatePlan& p) {
+  const std::string& view = p.builtin->view;
+  std::string op = view.substr(view.find('.') + 1);
+  op[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(op[0])));
+  w.line("void on(const " + tuple_type(name) + "& t) { tcp_call<" + tuple_type(p.builtin->ret) + ", " +
+         tuple_type(p.builtin->fail) + ">(TcpOp::" + op + ", t); }");
+}
+
 }  // namespace
 
 void emit_receive_demux(EmitContext& cx) {
@@ -44,6 +54,10 @@ void emit_receive_demux(EmitContext& cx) {
   w.line("// ReceiveDemux: the strands each predicate's tuples start.");
   for (const auto& [name, p] : plan.predicates) {
     const std::string t = tuple_type(name);
+    if (p.role == PredRole::BuiltinCall) {
+      builtin_call(w, name, p);
+      continue;
+    }
     if (!p.on_insert.empty())
       w.line("void " + std::string(p.stored ? "inserted" : "on") + "(const " + t + "& t) { " + calls(plan, p.on_insert) + " }");
     if (!p.on_remove.empty()) w.line("void removed(const " + t + "& t) { " + calls(plan, p.on_remove) + " }");

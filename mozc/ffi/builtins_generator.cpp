@@ -31,6 +31,7 @@ const char* kind_name(TypeKind k) {
     case TypeKind::Tuple: return "Tuple";
     case TypeKind::Bytes: return "Bytes";
     case TypeKind::Ip: return "Ip";
+    case TypeKind::Socket: return "Socket";
     case TypeKind::Unknown: break;
   }
   return "Unknown";

@@ -13,7 +13,7 @@ bool is_std_record(const clang::NamedDecl* d, llvm::StringRef name) {
 }
 
 const char* const kSupported =
-    "Mozlog passes int64_t, double, bool, std::string, mosaic::Id, mosaic::Addr, mosaic::Ip, mosaic::Bytes, "
+    "Mozlog passes int64_t, double, bool, std::string, mosaic::Id, mosaic::Addr, mosaic::Ip, mosaic::Bytes, mosaic::Socket, "
     "mosaic::Packet, "
     "std::vector of those and template type parameters";
 
@@ -81,6 +81,7 @@ MappedType TypeMapper::value(clang::QualType type) const {
     if (name == "mosaic::Packet") return {true, term_of(TypeKind::Tuple), ""};
     if (name == "mosaic::Bytes") return {true, term_of(TypeKind::Bytes), ""};
     if (name == "mosaic::Ip") return {true, term_of(TypeKind::Ip), ""};
+    if (name == "mosaic::Socket") return {true, term_of(TypeKind::Socket), ""};
     const auto* spec = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(record);
     if (spec && is_std_record(spec, "basic_string") && spec->getTemplateArgs()[0].getAsType()->isCharType())
       return {true, term_of(TypeKind::String), ""};

@@ -236,11 +236,11 @@ class Parser {
   }
 
   Type type_name() {
-    const Token& t = expect(Tok::Ident, "a type (int, float, bool, string, id, addr, ip, bytes, tuple, list<T>)");
+    const Token& t = expect(Tok::Ident, "a type (int, float, bool, string, id, addr, ip, bytes, socket, tuple, list<T>)");
     static const std::map<std::string, TypeKind> kinds = {
         {"int", TypeKind::Int}, {"float", TypeKind::Float}, {"bool", TypeKind::Bool},   {"string", TypeKind::String},
         {"id", TypeKind::Id},   {"addr", TypeKind::Addr},   {"tuple", TypeKind::Tuple},
-        {"bytes", TypeKind::Bytes}, {"ip", TypeKind::Ip}};
+        {"bytes", TypeKind::Bytes}, {"ip", TypeKind::Ip}, {"socket", TypeKind::Socket}};
     if (t.text == "list") {
       expect(Tok::Lt, "'<' after list");
       Type elem = type_name();

@@ -102,6 +102,7 @@ enum class PredRole {
   RuntimeAddr,      // localAddr(A): this node's IP address, kept by the runtime
   Tun,              // tun(Packet): strands start from Tun::Rx (packets read from the tun device);
                     // a tuple that lands here, derived or received, goes to Tun::Tx
+  BuiltinCall,      // <tcp view>.init(Q, Caller, In...): a call the runtime's TCP element answers
 };
 
 // A strand a tuple starts; `sign` is +1 / -1 for strands that keep an
@@ -115,6 +116,7 @@ struct PredicatePlan {
   const PredInfo* info = nullptr;
   PredRole role = PredRole::Event;
   std::string overlay;                    // OverlaySend/Recv/LocalAddr: the overlay's name
+  const BuiltinCall* builtin = nullptr;   // BuiltinCall: the view, its return and fail predicates
   bool stored = false;                    // its rows live in a table
   bool facts = true;                      // --facts rows may name it (not made by a rewrite)
   std::vector<std::vector<int>> indexes;  // secondary hash indexes its joins use

@@ -20,6 +20,7 @@ const char* role_name(PredRole r) {
     case PredRole::OverlayLocalAddr: return "overlay local address table";
     case PredRole::RuntimeAddr: return "this node's address (runtime)";
     case PredRole::Tun: return "tun device (Tun::Rx in, Tun::Tx out)";
+    case PredRole::BuiltinCall: return "call of a built-in view (to its TCP element)";
   }
   return "";
 }

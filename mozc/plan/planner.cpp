@@ -61,6 +61,8 @@ class Planner {
     if (info.reject_when_full) p.role = PredRole::ContextTable;
     if (is_local_addr(info.name)) p.role = PredRole::RuntimeAddr;
     if (is_tun(info.name)) p.role = PredRole::Tun, p.facts = false;
+    if (auto it = cp_.program.builtin_calls.find(info.name); it != cp_.program.builtin_calls.end())
+      p.role = PredRole::BuiltinCall, p.builtin = &it->second;
     // An overlay's data plane has the shapes the checker requires of it.
     if (std::string ov = data_plane_overlay(info.name, "send"); !ov.empty() && info.arity == 2)
       p.role = PredRole::OverlaySend, p.overlay = ov;

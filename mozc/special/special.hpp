@@ -1,6 +1,7 @@
-// The special predicates of paper §4.6 that are sugar over plain ones, rewritten
-// before views and the checker see the program, so that every later stage
-// knows them in one fixed shape.
+// The special predicates of paper §4.6, rewritten before views and the
+// checker see the program, so that every later stage knows them in one fixed
+// shape: tun's header fields are sugar over plain calls, and the tcp.* views
+// are built in.
 #pragma once
 
 #include "ast/ast.hpp"
@@ -17,5 +18,13 @@ bool desugar_tun_fields(Program& program, Diagnostics& diags);
 
 // The name the compiler, the runtime and the docs use for it.
 inline constexpr const char* kTunPredicate = "tun";
+
+// The TCP predicates tcp.listen, tcp.accept, tcp.connect, tcp.read, tcp.write
+// and tcp.close are views the runtime answers: for each one the program calls,
+// a built-in ViewDef (ViewDef::builtin, fixed parameter types) is added for the
+// CView expansion. Any other tcp.* name, and a def of one, is an error.
+bool add_tcp_views(Program& program, Diagnostics& diags);
+
+inline constexpr const char* kTcpPrefix = "tcp.";
 
 }  // namespace mozc

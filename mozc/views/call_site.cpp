@@ -57,6 +57,7 @@ void Expander::expand(Rule r) {
   for (size_t i = 0; i < calls.size(); ++i) {
     std::string name = base + "_call" + std::to_string(i + 1);
     Site s{name, calls[i].view, instance(*calls[i].view, name), &calls[i].atom, {}};
+    if (calls[i].atom.at) p_.remote_view_calls.try_emplace(s.callee, calls[i].atom.loc);
     // A result variable bound before the call is kept too: the answer must
     // equal it (a filter), as a repeated variable would anywhere else.
     std::set<std::string> results;
@@ -189,7 +190,7 @@ void Expander::call_plumbing(const Rule& r, const Site& s) {
   ctx.loc = loc;
   ctx.pred = ctx_pred(s);
   ctx.pred_loc = loc;
-  ctx.lifetime = 2 * v.timeout;
+  ctx.lifetime = v.timeout > 0 ? 2 * v.timeout : -1;  // without a timeout: until the call ends
   ctx.max_size = v.pending;
   ctx.keys = {1};
   ctx.generated = true;
@@ -205,8 +206,10 @@ void Expander::call_plumbing(const Rule& r, const Site& s) {
   for (const auto& c : s.context) start_args.push_back(var(c, loc));
   auto row = [&] { return ctx_atom(s, loc, var("_q", loc), in, var("_t", loc)); };
 
-  if (opts_.local_shortcut)
+  if (opts_.local_shortcut) {
     p_.immediate.insert({start_pred(s), ctx_pred(s), s.callee + ".init", s.callee + ".return"});
+    if (v.builtin) p_.immediate.insert(s.callee + ".fail");
+  }
   Rule keep = derived(r, s.name + "_ctx", row());
   keep.body.push_back(atom_term(make_atom(start_pred(s), start_args, loc)));
   keep.body.push_back(assign("_t", Expr::make(ExprKind::Call, loc, "f_now")));
@@ -240,15 +243,21 @@ void Expander::call_plumbing(const Rule& r, const Site& s) {
     for (size_t k = 0; k < v.outputs.size(); ++k) ret.push_back(wildcard(loc));
     ends_call(s.name + "_done", make_atom(s.callee + ".return", std::move(ret), loc));
   }
-  // The sweep: calls older than the timeout expire.
   Atom expired = make_atom(expired_pred(s), {var("_q", loc)}, loc);
-  Rule sweep = derived(r, s.name + "_sweep", expired);
-  Atom tick = make_atom("periodic", {wildcard(loc), Expr::make(ExprKind::Float, loc, number_text(std::max(0.05, v.timeout / 4)))}, loc);
-  sweep.body.push_back(atom_term(tick));
-  sweep.body.push_back(atom_term(row()));
-  auto age = Expr::make(ExprKind::Binary, loc, "-", {Expr::make(ExprKind::Call, loc, "f_now"), var("_t", loc)});
-  sweep.body.push_back(cond(Expr::make(ExprKind::Binary, loc, ">", {age, Expr::make(ExprKind::Float, loc, number_text(v.timeout))})));
-  p_.rules.push_back(std::move(sweep));
+  if (v.timeout > 0) {  // the sweep: calls older than the timeout expire
+    Rule sweep = derived(r, s.name + "_sweep", expired);
+    Atom tick = make_atom("periodic", {wildcard(loc), Expr::make(ExprKind::Float, loc, number_text(std::max(0.05, v.timeout / 4)))}, loc);
+    sweep.body.push_back(atom_term(tick));
+    sweep.body.push_back(atom_term(row()));
+    auto age = Expr::make(ExprKind::Binary, loc, "-", {Expr::make(ExprKind::Call, loc, "f_now"), var("_t", loc)});
+    sweep.body.push_back(cond(Expr::make(ExprKind::Binary, loc, ">", {age, Expr::make(ExprKind::Float, loc, number_text(v.timeout))})));
+    p_.rules.push_back(std::move(sweep));
+  }
+  if (v.builtin) {  // the runtime element ends a call it could not do at once
+    Rule failed = derived(r, s.name + "_error", expired);
+    failed.body.push_back(atom_term(make_atom(s.callee + ".fail", {var("_q", loc)}, loc)));
+    p_.rules.push_back(std::move(failed));
+  }
   if (fails) {  // before the expiry's at-once delete: it reads the row
     Atom failed = row();
     failed.pred = failed_pred(s);
@@ -256,7 +265,7 @@ void Expander::call_plumbing(const Rule& r, const Site& s) {
     fail.body.push_back(atom_term(expired));
     fail.body.push_back(atom_term(row()));
     p_.rules.push_back(std::move(fail));
-    Rule timeout = derived(r, s.name + "_timeout", make_atom(v.name + ".timeout", in, loc));
+    Rule timeout = derived(r, s.name + (v.builtin ? "_raise" : "_timeout"), make_atom(failure_event(v), in, loc));
     timeout.body.push_back(atom_term(std::move(failed)));
     p_.rules.push_back(std::move(timeout));
   }

@@ -9,6 +9,7 @@
 namespace mozc::views {
 
 void Expander::instantiate(const ViewDef& v, const std::string& prefix) {
+  if (v.builtin) return builtin_instance(v, prefix);
   for (const auto& t : v.tables) {
     Materialize m = t;
     m.pred = renamed(prefix, t.pred);
@@ -27,14 +28,7 @@ void Expander::instantiate(const ViewDef& v, const std::string& prefix) {
     d.types.insert(d.types.begin(), {Type::of(TypeKind::Id), Type::of(TypeKind::Addr)});
     p_.schemas.push_back(std::move(d));
   }
-  const std::string call = "a call of view '" + v.name + "'";
-  std::vector<std::string> init{"the query id of " + call, "the caller's address in " + call};
-  auto in = params(v, v.inputs, "input"), out = params(v, v.outputs, "result");
-  init.insert(init.end(), in.begin(), in.end());
-  describe(prefix + ".init", init, v);
-  out.insert(out.begin(), init[0]);
-  describe(prefix + ".return", out, v);
-  describe(v.name + ".timeout", in, v);
+  std::vector<std::string> init = describe_call(v, prefix);
   for (const auto& r : v.rules) {
     for (const Atom* a : this_atoms(r)) {
       if (a->pred == "this.init" || a->pred == "this.return") continue;
@@ -55,6 +49,38 @@ void Expander::instantiate(const ViewDef& v, const std::string& prefix) {
     rule_instance_[copy.name] = {&v, prefix};
     work_.push_back(std::move(copy));
   }
+}
+
+// A built-in view has no rules: the runtime element named by the view takes
+// its init tuples and answers each call with its return tuple or its fail
+// tuple; the fields have the view's fixed types.
+void Expander::builtin_instance(const ViewDef& v, const std::string& prefix) {
+  auto schema = [&](const std::string& pred, std::vector<Type> types) {
+    p_.schemas.push_back(SchemaDecl{v.loc, pred, std::move(types)});
+  };
+  std::vector<Type> init{Type::of(TypeKind::Id), Type::of(TypeKind::Addr)};
+  init.insert(init.end(), v.input_types.begin(), v.input_types.end());
+  schema(prefix + ".init", init);
+  std::vector<Type> ret{Type::of(TypeKind::Id)};
+  ret.insert(ret.end(), v.output_types.begin(), v.output_types.end());
+  schema(prefix + ".return", ret);
+  schema(prefix + ".fail", {Type::of(TypeKind::Id)});
+  if (error_events_.insert(failure_event(v)).second) schema(failure_event(v), v.input_types);  // one per view, not per instance
+  p_.builtin_calls[prefix + ".init"] = {v.name, prefix + ".return", prefix + ".fail"};
+
+  describe(prefix + ".fail", {describe_call(v, prefix)[0]}, v);
+}
+
+std::vector<std::string> Expander::describe_call(const ViewDef& v, const std::string& prefix) {
+  const std::string call = "a call of view '" + v.name + "'";
+  std::vector<std::string> init{"the query id of " + call, "the caller's address in " + call};
+  auto in = params(v, v.inputs, "input"), out = params(v, v.outputs, "result");
+  init.insert(init.end(), in.begin(), in.end());
+  describe(prefix + ".init", init, v);
+  out.insert(out.begin(), init[0]);
+  describe(prefix + ".return", out, v);
+  describe(failure_event(v), in, v);
+  return init;
 }
 
 std::string Expander::renamed(const std::string& prefix, const std::string& pred) { return prefix + "." + pred.substr(5); }

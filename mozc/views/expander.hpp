@@ -40,6 +40,13 @@ class Expander {
 
   // ---- callee: callee.cpp ----
   void instantiate(const ViewDef& v, const std::string& prefix);
+  void builtin_instance(const ViewDef& v, const std::string& prefix);
+  // Names the fields of a call's init and return (and its failure event) for
+  // diagnostics; returns the init's names.
+  std::vector<std::string> describe_call(const ViewDef& v, const std::string& prefix);
+  // The event a failed call raises: v.timeout(In...), or for a built-in view,
+  // whose calls fail by errors rather than time, v.error(In...).
+  static std::string failure_event(const ViewDef& v) { return v.name + (v.builtin ? ".error" : ".timeout"); }
 
   static std::string renamed(const std::string& prefix, const std::string& pred);
   static std::vector<const Atom*> this_atoms(const Rule& r);
@@ -114,6 +121,7 @@ class Expander {
   std::map<std::string, const ViewDef*> views_;
   std::set<std::string> recursive_;
   std::set<std::string> instantiated_;
+  std::set<std::string> error_events_;
   std::map<std::string, std::pair<const ViewDef*, std::string>> rule_instance_;  // view rule -> (view, instance prefix)
   std::deque<Rule> work_;
 };

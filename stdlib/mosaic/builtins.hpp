@@ -16,6 +16,7 @@
 #include "mosaic/impure.hpp"
 #include "mosaic/ip.hpp"
 #include "mosaic/literal.hpp"
+#include "mosaic/socket.hpp"
 
 namespace mosaic::builtins {
 
@@ -70,6 +71,37 @@ Bytes f_ipSetTtl(const Bytes& packet, int64_t ttl);
 // f_ipNet("198.19.3.7", 16) is "198.19.0.0". For tun address mappings by prefix.
 Ip f_ipNet(const Ip& ip, int64_t length);
 int64_t f_bytesSize(const Bytes& b);
+Bytes f_bytesConcat(const Bytes& a, const Bytes& b);
+
+// Sockets (the tcp.* views). A failed tcp.listen, tcp.accept or tcp.connect
+// goes on with no socket: f_isSocket tells.
+inline Socket f_noSocket() { return Socket{}; }
+inline bool f_isSocket(const Socket& s) { return s.id != 0; }
+
+// SOCKS5 messages (RFC 1928, and RFC 1929 username/password), for
+// overlays/socks. Stages: 0 the greeting (methods), 1 the username/password
+// request, 2 the request (CONNECT). `users` holds "user:password" entries
+// (empty: no authentication); `allow` the destinations an exit may connect
+// to: networks ("198.18.2.0/24", "fd00::/8"), host names ("example.org") and
+// name suffixes (".example.org"); empty: any.
+// The bytes the stage's message still lacks: 0 when complete, -1 when it can
+// never be one (wrong version, a zero length, a first byte 0xff).
+int64_t f_socksNeed(int64_t stage, const Bytes& message);
+// The stage after a complete (or malformed) message: 1 or 2 (read the next
+// message), 3 (the request is a CONNECT to an allowed destination), -1
+// (refused: answer with f_socksReply and close).
+int64_t f_socksNext(int64_t stage, const Bytes& message, const std::vector<std::string>& users,
+                    const std::vector<std::string>& allow);
+// The server's answer to a message: the chosen method, the authentication
+// status, or a refused request's reply (RFC 1928 §6 codes: 0x01 malformed,
+// 0x02 not allowed, 0x07 command not supported, 0x08 address type not supported).
+Bytes f_socksReply(int64_t stage, const Bytes& message, const std::vector<std::string>& users,
+                   const std::vector<std::string>& allow);
+// A request's destination: an IPv4 or IPv6 address as text, or the domain name.
+std::string f_socksHost(const Bytes& request);
+int64_t f_socksPort(const Bytes& request);
+// The reply to a CONNECT once it is made (succeeded) or failed (0x01, general failure).
+Bytes f_socksConnectReply(bool connected);
 
 // Numbers.
 inline double f_float(int64_t v) { return static_cast<double>(v); }

@@ -25,6 +25,12 @@ TEST_CASE("the generated built-in table has every built-in, with the signatures 
       {"f_ipTtl", "(bytes) -> int"}, {"f_ipSetSrc", "(bytes, ip) -> bytes"}, {"f_ipSetDst", "(bytes, ip) -> bytes"},
       {"f_ipSetProto", "(bytes, int) -> bytes"}, {"f_ipSetTtl", "(bytes, int) -> bytes"},
       {"f_ipNet", "(ip, int) -> ip"}, {"f_bytesSize", "(bytes) -> int"},
+      {"f_bytesConcat", "(bytes, bytes) -> bytes"}, {"f_noSocket", "() -> socket"},
+      {"f_isSocket", "(socket) -> bool"}, {"f_socksNeed", "(int, bytes) -> int"},
+      {"f_socksNext", "(int, bytes, list<string>, list<string>) -> int"},
+      {"f_socksReply", "(int, bytes, list<string>, list<string>) -> bytes"},
+      {"f_socksHost", "(bytes) -> string"}, {"f_socksPort", "(bytes) -> int"},
+      {"f_socksConnectReply", "(bool) -> bytes"},
   };
   for (const auto& [name, text] : expected) {
     const Signature* sig = find_builtin(name);

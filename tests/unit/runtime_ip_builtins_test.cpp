@@ -15,7 +15,7 @@ constexpr std::uint32_t kA = 0xc6130001;  // 198.19.0.1
 constexpr std::uint32_t kB = 0xc6130002;  // 198.19.0.2
 
 mosaic::Bytes as_bytes(const tun_test::Bytes& p) { return mosaic::Bytes(p.data(), p.size()); }
-tun_test::Bytes as_vector(const mosaic::Bytes& b) { return {b.data.begin(), b.data.end()}; }
+tun_test::Bytes as_vector(const mosaic::Bytes& b) { return {b.str().begin(), b.str().end()}; }
 
 void check_checksums(const tun_test::Bytes& p) {
   CHECK(tun_test::get16(p, 10) == tun_test::expected_ip_checksum(p));

@@ -72,9 +72,9 @@ TEST_CASE("ip and bytes: the codec round-trips them, alone and inside a Value") 
   CHECK(r.at_end());
   CHECK(a.to_string() == "198.19.0.2");
   CHECK(b.to_string() == "fd00::2");
-  CHECK(c.data == std::string("\x01\x02\x03", 3));
+  CHECK(c.str() == std::string("\x01\x02\x03", 3));
   CHECK(std::get<Ip>(d.v).to_string() == "10.0.0.1");
-  CHECK(std::get<Bytes>(e.v).data == "zz");
+  CHECK(std::get<Bytes>(e.v).str() == "zz");
 }
 
 TEST_CASE("ip: a truncated encoding or an unknown family fails to decode") {

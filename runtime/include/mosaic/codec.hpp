@@ -14,11 +14,12 @@
 #include "mosaic/addr.hpp"
 #include "mosaic/id.hpp"
 #include "mosaic/packet.hpp"
+#include "mosaic/socket.hpp"
 #include "mosaic/value.hpp"
 
 namespace mosaic {
 
-enum class Tag : uint8_t { Int = 1, Float = 2, Bool = 3, String = 4, Id = 5, Addr = 6, List = 7, Tuple = 8, Bytes = 9, Ip = 10 };
+enum class Tag : uint8_t { Int = 1, Float = 2, Bool = 3, String = 4, Id = 5, Addr = 6, List = 7, Tuple = 8, Bytes = 9, Ip = 10, Socket = 11 };
 
 // How deeply values may nest inside one another on the wire: overlay addresses
 // inside overlay addresses, tuples inside tuples (one level per overlay layer),
@@ -94,8 +95,10 @@ inline void put(Writer& w, const std::string& v) { w.tag(Tag::String); w.bytes(v
 void put(Writer& w, const Id& v);
 void put(Writer& w, const Addr& v);
 void put(Writer& w, const Packet& v);
-inline void put(Writer& w, const Bytes& v) { w.tag(Tag::Bytes); w.bytes(v.data); }
+inline void put(Writer& w, const Bytes& v) { w.tag(Tag::Bytes); w.bytes(v.str()); }
 void put(Writer& w, const Ip& v);
+// A socket is written (so that every tuple type has an encoder) but never read back: see socket.hpp.
+inline void put(Writer& w, const Socket& v) { w.tag(Tag::Socket); w.u64(v.id); }
 void put(Writer& w, const Value& v);  // the tag of its alternative, then as the typed put
 template <class T>
 void put(Writer& w, const std::vector<T>& v) {
@@ -109,8 +112,9 @@ inline bool get(Reader& r, double& v) { uint64_t b; if (!r.tag(Tag::Float) || !r
 inline bool get(Reader& r, bool& v) { uint8_t b; if (!r.tag(Tag::Bool) || !r.u8(b) || b > 1) return false; v = b == 1; return true; }
 inline bool get(Reader& r, std::string& v) { return r.tag(Tag::String) && r.bytes(v); }
 bool get(Reader& r, Id& v);
-inline bool get(Reader& r, Bytes& v) { return r.tag(Tag::Bytes) && r.bytes(v.data); }
+bool get(Reader& r, Bytes& v);
 bool get(Reader& r, Ip& v);  // [family: 4 or 6][4 or 16 bytes, network order]
+inline bool get(Reader&, Socket&) { return false; }  // no node accepts another's socket
 // The decoders of nestable values take the nesting still allowed (kMaxNesting at top level).
 bool get(Reader& r, Addr& v, int depth = kMaxNesting);
 // Checks the whole nested encoding: a predicate name, then well-formed tagged values to the end.

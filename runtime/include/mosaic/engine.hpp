@@ -7,6 +7,8 @@
 //   network codec  tuple messages [op][predicate][fields...] in and out
 //   Tun::Rx/Tx     tun(Packet): packets from the node's device start the tun
 //                  strands (tun_received); tun tuples that land go to the device
+//   TCP elements   a tcp.* view's call (its init tuple) to the node's
+//                  TcpService, and the answer back as the call's return or fail
 //   --facts, --dump and soft-state expiry over the program's tables
 //
 // A generated program derives from Engine<Self, Pred<T, flags>...> (the CRTP:
@@ -180,6 +182,30 @@ class Engine : public Program {
     }
     get<1>(s) = std::move(packet);
     enqueue(std::move(s), Op::Insert);
+  }
+
+  // The TCP elements (paper §5.3): a call of a tcp.* view arrives as its init
+  // tuple (Q, Caller, In...); the node's TcpService does it and the answer
+  // comes back as Ret(Q, Out...), or Fail(Q) when the call failed. The caller
+  // is this node: mozc rejects tcp.* calls at other nodes.
+  template <class Ret, class Fail, class Init>
+  void tcp_call(TcpOp op, const Init& t) {
+    TcpArgs args;
+    [&]<size_t... I>(std::index_sequence<I...>) {
+      (tcp_arg(args, get<I + 2>(t)), ...);
+    }(std::make_index_sequence<Init::kArity - 2>());
+    rt_->tcp().call(op, std::move(args), [this, q = get<0>(t), caller = get<1>(t)](TcpAnswer&& a) {
+      if (!a.ok) {
+        deliver(Fail{q}, Op::Insert, &caller);
+        return;
+      }
+      Ret r;
+      get<0>(r) = q;
+      [&]<size_t... I>(std::index_sequence<I...>) {
+        (tcp_result(a, get<I + 1>(r)), ...);
+      }(std::make_index_sequence<Ret::kArity - 1>());
+      deliver(std::move(r), Op::Insert, &caller);
+    });
   }
 
   // Defaults a program hides with its own where it needs them.

@@ -13,6 +13,7 @@
 #include "mosaic/bytes.hpp"
 #include "mosaic/id.hpp"
 #include "mosaic/ip.hpp"
+#include "mosaic/socket.hpp"
 #include "mosaic/packet.hpp"
 
 namespace mosaic {
@@ -36,8 +37,9 @@ inline size_t hash_value(const std::string& v) { return std::hash<std::string>{}
 inline size_t hash_value(const Id& v) { return v.hash(); }
 inline size_t hash_value(const Addr& v) { return v.hash(); }
 inline size_t hash_value(const Packet& v) { return std::hash<std::string>{}(v.bytes()); }
-inline size_t hash_value(const Bytes& v) { return std::hash<std::string>{}(v.data); }
+inline size_t hash_value(const Bytes& v) { return std::hash<std::string>{}(v.str()); }
 inline size_t hash_value(const Ip& v) { return v.hash(); }
+inline size_t hash_value(const Socket& v) { return mix64(v.id); }
 // Declared before either is defined so each can hash the other (lists of tuples, tuples of lists).
 template <class T>
 size_t hash_value(const std::vector<T>& v);

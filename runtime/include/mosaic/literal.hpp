@@ -13,6 +13,7 @@
 #include "mosaic/id.hpp"
 #include "mosaic/ip.hpp"
 #include "mosaic/packet.hpp"
+#include "mosaic/socket.hpp"
 
 namespace mosaic {
 
@@ -25,6 +26,7 @@ std::string to_literal(const Addr& v);  // quoted "127.0.0.1:9001"; fwd::0x1fI; 
 std::string to_literal(const Packet& v);  // msg(1, "hi"), decoded generically
 std::string to_literal(const Bytes& v);   // "0x4500..."
 std::string to_literal(const Ip& v);      // "198.19.0.2"
+inline std::string to_literal(const Socket& v) { return "\"" + v.to_string() + "\""; }  // "socket:3", for messages
 template <class T>
 std::string to_literal(const std::vector<T>& v) {
   std::string out = "[";
@@ -57,6 +59,7 @@ inline void dump_field(JsonSink& s, const Addr& v) { s.string(v.to_string()); } 
 inline void dump_field(JsonSink& s, const Packet& v) { s.string(to_literal(v)); }
 inline void dump_field(JsonSink& s, const Bytes& v) { s.string(v.to_hex()); }
 inline void dump_field(JsonSink& s, const Ip& v) { s.string(v.to_string()); }
+inline void dump_field(JsonSink& s, const Socket& v) { s.string(v.to_string()); }
 template <class T>
 void dump_field(JsonSink& s, const std::vector<T>& v) { s.string(to_literal(v)); }
 

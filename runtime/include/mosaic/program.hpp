@@ -24,6 +24,7 @@
 #include "mosaic/log.hpp"
 #include "mosaic/packet.hpp"
 #include "mosaic/table.hpp"
+#include "mosaic/tcp.hpp"
 #include "mosaic/value.hpp"
 
 namespace mosaic {
@@ -54,6 +55,8 @@ class Runtime {
   // Tun::Tx: writes one IP packet to this node's tun device (dropped and
   // counted when the node has none, or the packet is malformed).
   virtual void tun_write(const Bytes& packet) = 0;
+  // The TCP elements: calls of the tcp.* views (mosaic/tcp.hpp).
+  virtual TcpService& tcp() = 0;
   // A tuple the program could not route or decode was dropped (counted in
   // --stats, logged at debug level with `detail`).
   virtual void dropped(Drop why, std::string_view detail) = 0;

@@ -48,6 +48,7 @@ template <> struct TypeName<Addr> { static std::string str() { return "addr"; } 
 template <> struct TypeName<Packet> { static std::string str() { return "tuple"; } };
 template <> struct TypeName<Bytes> { static std::string str() { return "bytes"; } };
 template <> struct TypeName<Ip> { static std::string str() { return "ip"; } };
+template <> struct TypeName<Socket> { static std::string str() { return "socket"; } };
 template <class T> struct TypeName<std::vector<T>> {
   static std::string str() { return "list<" + TypeName<T>::str() + ">"; }
 };

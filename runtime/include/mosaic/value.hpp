@@ -17,6 +17,7 @@
 #include "mosaic/id.hpp"
 #include "mosaic/ip.hpp"
 #include "mosaic/packet.hpp"
+#include "mosaic/socket.hpp"
 
 namespace mosaic {
 
@@ -68,6 +69,7 @@ bool convert(const Value& in, Addr& out);    // an address, or a string holding 
 bool convert(const Value& in, Packet& out);
 bool convert(const Value& in, Bytes& out);  // bytes, or a string holding "0x" and hex digits
 bool convert(const Value& in, Ip& out);     // an ip, or a string holding "198.19.0.2" / "fd00::2"
+inline bool convert(const Value&, Socket&) { return false; }  // no fact or packet can name a socket
 template <class T>
 bool convert(const Value& in, std::vector<T>& out) {
   const auto* list = std::get_if<Value::List>(&in.v);

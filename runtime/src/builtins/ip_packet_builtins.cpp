@@ -13,17 +13,17 @@ namespace {
 using tun::Ipv4Packet;
 using tun::Ipv6Packet;
 
-int version(const Bytes& b) { return b.data.empty() ? 0 : static_cast<unsigned char>(b.data[0]) >> 4; }
+int version(std::string_view b) { return b.empty() ? 0 : static_cast<unsigned char>(b[0]) >> 4; }
 
 // Calls `v4` or `v6` with a view of the packet; `none` when it is neither.
 template <class R, class V4, class V6>
 R read(const Bytes& b, R none, V4 v4, V6 v6) {
-  if (version(b) == 4) {
+  if (version(b.str()) == 4) {
     // A read-only use of the mutable view (the packet is not changed).
     std::span<std::uint8_t> bytes(const_cast<std::uint8_t*>(b.span().data()), b.size());
     auto p = tun::parse_ipv4(bytes);
     if (auto* packet = std::get_if<Ipv4Packet>(&p)) return v4(*packet);
-  } else if (version(b) == 6) {
+  } else if (version(b.str()) == 6) {
     auto p = tun::parse_ipv6(b.span());
     if (auto* packet = std::get_if<Ipv6Packet>(&p)) return v6(*packet);
   }
@@ -34,15 +34,16 @@ R read(const Bytes& b, R none, V4 v4, V6 v6) {
 // packet unchanged when it is neither.
 template <class V4, class V6>
 Bytes rewrite(const Bytes& b, V4 v4, V6 v6) {
-  Bytes out = b;
+  std::string out = b.str();
+  std::span<std::uint8_t> bytes(reinterpret_cast<std::uint8_t*>(out.data()), out.size());
   if (version(out) == 4) {
-    auto p = tun::parse_ipv4(out.mutable_span());
+    auto p = tun::parse_ipv4(bytes);
     if (auto* packet = std::get_if<Ipv4Packet>(&p)) v4(*packet);
   } else if (version(out) == 6) {
-    auto p = tun::parse_ipv6(out.span());
-    if (std::holds_alternative<Ipv6Packet>(p)) v6(out.mutable_span());
+    auto p = tun::parse_ipv6(bytes);
+    if (std::holds_alternative<Ipv6Packet>(p)) v6(bytes);
   }
-  return out;
+  return Bytes(std::move(out));
 }
 constexpr auto kNoV4 = [](Ipv4Packet&) {};
 constexpr auto kNoV6 = [](std::span<std::uint8_t>) {};

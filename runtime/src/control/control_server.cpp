@@ -15,7 +15,7 @@
 namespace mosaic {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
+using Tcp = asio::ip::tcp;  // (mosaic::tcp is the TCP elements)
 using boost::system::error_code;
 
 namespace {
@@ -37,10 +37,10 @@ bool blank(std::string_view line) { return line.find_first_not_of(" \t\r") == st
 // a closed session return at once.
 class ControlServer::Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(ControlServer& server, tcp::socket socket)
+  Session(ControlServer& server, Tcp::socket socket)
       : server_(server), socket_(std::move(socket)), in_(kMaxControlLine + 1), timer_(server.io_) {
     error_code ignored;
-    socket_.set_option(tcp::no_delay(true), ignored);  // replies are small and answer requests
+    socket_.set_option(Tcp::no_delay(true), ignored);  // replies are small and answer requests
   }
 
   void start() { read_next(); }
@@ -58,7 +58,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
     watch_.reset();
     error_code ignored;
     timer_.cancel(ignored);
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.shutdown(Tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
     server_.closed(shared_from_this());
   }
@@ -181,7 +181,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
   // reset the connection and could destroy the last reply in transit.
   void linger() {
     error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.shutdown(Tcp::socket::shutdown_send, ignored);
     auto self = shared_from_this();
     timer_.expires_after(kLinger);
     timer_.async_wait([this, self](const error_code& ec) {
@@ -203,7 +203,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
   }
 
   ControlServer& server_;
-  tcp::socket socket_;
+  Tcp::socket socket_;
   asio::streambuf in_;
   std::deque<std::string> out_;
   size_t out_bytes_ = 0;  // queued, including the line being written
@@ -222,10 +222,10 @@ ControlServer::ControlServer(asio::io_context& io, ControlHandler& handler)
 ControlServer::~ControlServer() { close(); }
 
 bool ControlServer::open(uint16_t port, std::string& error) {
-  tcp::endpoint local(asio::ip::address_v4::loopback(), port);  // never any other interface
+  Tcp::endpoint local(asio::ip::address_v4::loopback(), port);  // never any other interface
   error_code ec;
   acceptor_.open(local.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.set_option(Tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor_.bind(local, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (!ec) port_ = acceptor_.local_endpoint(ec).port();
@@ -244,7 +244,7 @@ void ControlServer::start() {
 }
 
 void ControlServer::accept_next() {
-  acceptor_.async_accept([this](const error_code& ec, tcp::socket socket) {
+  acceptor_.async_accept([this](const error_code& ec, Tcp::socket socket) {
     if (!open_) return;
     if (ec) {
       if (ec == asio::error::operation_aborted) return;

@@ -80,6 +80,7 @@ void Node::stop() {
   running_ = false;
   for (auto& timer : timers_) timer->cancel();
   link_.close();
+  tcp_.shutdown();
   io_.stop();
 }
 
@@ -136,6 +137,7 @@ NodeStats Node::stats() const {
   s.outstanding = channel_.outstanding();
   s.derivations = program_.derivations();
   if (tun_attached_ || tun_stats_.no_device > 0) s.tun = tun_stats_;
+  if (tcp_.used()) s.tcp = tcp_.stats();
   s.uptime_s = now();
   s.messages = messages_;
   return s;

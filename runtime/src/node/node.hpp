@@ -20,6 +20,7 @@
 #include "node/node_stats.hpp"
 #include "node/repeating_timer.hpp"
 #include "reliable/reliable_channel.hpp"
+#include "tcp/tcp_elements.hpp"
 #include "tun/tun_tx.hpp"
 
 namespace mosaic {
@@ -51,6 +52,7 @@ class Node final : public Runtime {
   void send(const Addr& dest, std::string message, bool best_effort) override;
   void dropped(Drop why, std::string_view detail) override;
   void tun_write(const Bytes& packet) override { tun_tx_.write(packet); }
+  TcpService& tcp() override { return tcp_; }
 
   // With --tun: Tun::Tx writes here (without one, tun tuples are counted as no_device).
   void attach_tun(tun::TunDevice& device) {
@@ -93,6 +95,7 @@ class Node final : public Runtime {
   tun::TunStats tun_stats_;
   tun::Tx tun_tx_{nullptr, tun_stats_};
   bool tun_attached_ = false;
+  tcp::Elements tcp_{io_, [this] { schedule_run(); }};
 };
 
 }  // namespace mosaic

@@ -46,6 +46,21 @@ std::string NodeStats::to_json(int indent) const {
     t["no_device"] = tun->no_device;
     j["tun"] = t;
   }
+  if (tcp) {
+    nlohmann::ordered_json t;
+    t["listening"] = tcp->listening;
+    t["open"] = tcp->open;
+    t["finished"] = tcp->finished;
+    t["accepted"] = tcp->accepted;
+    t["connected"] = tcp->connected;
+    t["connect_failed"] = tcp->connect_failed;
+    t["reads"] = tcp->reads;
+    t["writes"] = tcp->writes;
+    t["bytes_read"] = tcp->bytes_read;
+    t["bytes_written"] = tcp->bytes_written;
+    t["failed"] = tcp->failed;
+    j["tcp"] = t;
+  }
   if (indent < 0) return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

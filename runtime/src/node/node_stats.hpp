@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "tcp/tcp_stats.hpp"
 #include "tun/tun_stats.hpp"
 
 namespace mosaic {
@@ -48,6 +49,7 @@ struct NodeStats {
   MessageCountsByPredicate messages;     // reported as "messages": {"pred": {"sent": N, "received": M}, ...}
   std::optional<ControlStats> control;  // only with --control
   std::optional<tun::TunStats> tun;      // with --tun, or once a tun tuple reached a node without one
+  std::optional<tcp::TcpStats> tcp;      // once the program made a tcp.* call
 
   // Indented over several lines with a newline at the end (the --stats file),
   // or with indent < 0 on one line without a newline.

@@ -5,8 +5,8 @@ namespace mosaic {
 std::string Bytes::to_hex() const {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out = "0x";
-  out.reserve(2 + 2 * data.size());
-  for (unsigned char c : data) {
+  out.reserve(2 + 2 * size());
+  for (unsigned char c : str()) {
     out += kDigits[c >> 4];
     out += kDigits[c & 15];
   }
@@ -22,14 +22,14 @@ std::optional<Bytes> Bytes::parse_hex(std::string_view text) {
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
   };
-  Bytes out;
-  out.data.reserve((text.size() - 2) / 2);
+  std::string out;
+  out.reserve((text.size() - 2) / 2);
   for (size_t i = 2; i < text.size(); i += 2) {
     int hi = digit(text[i]), lo = digit(text[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
-    out.data += static_cast<char>(hi << 4 | lo);
+    out += static_cast<char>(hi << 4 | lo);
   }
-  return out;
+  return Bytes(std::move(out));
 }
 
 }  // namespace mosaic

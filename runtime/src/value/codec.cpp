@@ -195,6 +195,13 @@ bool walk_packet(std::string_view packet, int depth, const std::function<bool(st
 
 }  // namespace codec_detail
 
+bool get(Reader& r, Bytes& v) {
+  std::string data;
+  if (!r.tag(Tag::Bytes) || !r.bytes(data)) return false;
+  v = Bytes(std::move(data));
+  return true;
+}
+
 void put(Writer& w, const Value& v) {
   std::visit([&w](const auto& x) { put(w, x); }, v.v);  // a List goes through put(std::vector<Value>)
 }

@@ -1,0 +1,63 @@
+// tcp.read(Skt, Len, &Data): Len 0, what has arrived (at least a byte, at
+// most kReadChunk); Len > 0, exactly Len bytes, fewer only where the stream
+// ends. At the end of the stream Data is empty; a read after that, a reset
+// or any other error fails the call (so a relay reading in a loop stops).
+#include <boost/asio/read.hpp>
+
+#include "tcp/tcp_elements.hpp"
+
+namespace mosaic::tcp {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Small reads are copied out of the chunk so that a slow consumer does not
+// hold 256 KiB per few bytes it has not taken yet.
+constexpr size_t kCopyBelow = 16 * 1024;
+
+Bytes keep(std::string& buffer, size_t n) {
+  if (n < kCopyBelow) return Bytes(std::string(buffer.data(), n));
+  buffer.resize(n);
+  return Bytes(std::move(buffer));
+}
+
+}  // namespace
+
+void Elements::read(Socket s, int64_t length, Done done) {
+  SocketEntry* e = stream(s, done, "tcp.read");
+  if (!e) return;
+  if (e->reading || e->read_ended || length < 0 || length > kMaxReadLength) {
+    answer_later(std::move(done), failure("tcp.read on " + s.to_string() +
+                                          (e->reading      ? " while another waits"
+                                           : e->read_ended ? ": the stream has ended"
+                                                           : ": no such length")));
+    return;
+  }
+  e->reading = true;
+  auto buffer = std::make_shared<std::string>();
+  buffer->resize(length == 0 ? kReadChunk : static_cast<size_t>(length));
+  auto finished = [this, s, buffer, length, done = std::move(done)](boost::system::error_code ec, size_t n) mutable {
+    SocketEntry* e = sockets_.find(s);
+    if (e) {
+      e->reading = false;
+      e->read_ended |= ec || (length > 0 && n < buffer->size());
+    }
+    if (ec && ec != asio::error::eof) {
+      answer(done, failure("tcp.read on " + s.to_string() + ": " + ec.message()));
+      release_if_done(s);
+      return;
+    }
+    TcpAnswer a;
+    a.ok = true;
+    a.data = keep(*buffer, n);
+    stats_.bytes_read += n;
+    ++stats_.reads;
+    answer(done, std::move(a));
+    release_if_done(s);
+  };
+  if (length == 0) e->stream->async_read_some(asio::buffer(*buffer), std::move(finished));
+  else asio::async_read(*e->stream, asio::buffer(*buffer), std::move(finished));
+}
+
+}  // namespace mosaic::tcp
