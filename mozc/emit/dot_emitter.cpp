@@ -134,6 +134,17 @@ std::string emit_dataflow(const Plan& plan, const std::string& name) {
     o << "  tun_rx [label=\"Tun::Rx\\n/dev/net/tun -> tun(Pkt)\", shape=cds, style=bold];\n";
     o << "  tun_tx [label=\"Tun::Tx\\ntun(Pkt) -> /dev/net/tun\", shape=cds, style=bold];\n";
   }
+  // Paper §5.3: each TCP predicate has an element that takes its calls (init
+  // tuples) from ReceiveDemux and puts the answers back into the Mux.
+  std::map<std::string, std::pair<std::string, std::string>> tcp;  // view -> (inits, answers)
+  for (const auto& [pred, p] : plan.predicates) {
+    if (p.role != PredRole::BuiltinCall) continue;
+    auto& [inits, answers] = tcp[p.builtin->view];
+    inits += (inits.empty() ? "" : ", ") + pred;
+    answers += (answers.empty() ? "" : ", ") + p.builtin->ret + ", " + p.builtin->fail;
+  }
+  for (const auto& [view, io] : tcp)
+    o << "  " << quoted_id("tcp_", view) << " [label=\"" << esc(view) << " element\\nsocket\", shape=cds, style=bold];\n";
 
   o << "  subgraph cluster_tables {\n    label=\"tables\"; style=dashed; fontsize=10;\n";
   for (const auto& [pred, p] : plan.predicates) {
@@ -160,6 +171,10 @@ std::string emit_dataflow(const Plan& plan, const std::string& name) {
   }
   if (!recvs.empty()) o << "  demux -> unwrap [label=\"" << esc(recvs) << "\"];\n";
   if (tun) o << "  demux -> tun_tx [label=\"tun\"];\n";
+  for (const auto& [view, io] : tcp) {
+    o << "  demux -> " << quoted_id("tcp_", view) << " [label=\"" << esc(io.first) << "\"];\n";
+    o << "  " << quoted_id("tcp_", view) << " -> mux [label=\"" << esc(io.second) << "\"];\n";
+  }
   o << "  locspec -> net_out [label=\"@IP:port\"];\n";
   if (!sends.empty()) o << "  locspec -> wrap [label=\"@ov::x\"];\n";
 
