@@ -100,6 +100,8 @@ Bytes f_socksReply(int64_t stage, const Bytes& message, const std::vector<std::s
 // A request's destination: an IPv4 or IPv6 address as text, or the domain name.
 std::string f_socksHost(const Bytes& request);
 int64_t f_socksPort(const Bytes& request);
+// Whether `host` (an address as text, or a name) is on the allow list.
+bool f_socksAllowed(const std::string& host, const std::vector<std::string>& allow);
 // The reply to a CONNECT once it is made (succeeded) or failed (0x01, general failure).
 Bytes f_socksConnectReply(bool connected);
 

@@ -30,7 +30,7 @@ TEST_CASE("the generated built-in table has every built-in, with the signatures 
       {"f_socksNext", "(int, bytes, list<string>, list<string>) -> int"},
       {"f_socksReply", "(int, bytes, list<string>, list<string>) -> bytes"},
       {"f_socksHost", "(bytes) -> string"}, {"f_socksPort", "(bytes) -> int"},
-      {"f_socksConnectReply", "(bool) -> bytes"},
+      {"f_socksConnectReply", "(bool) -> bytes"}, {"f_socksAllowed", "(string, list<string>) -> bool"},
   };
   for (const auto& [name, text] : expected) {
     const Signature* sig = find_builtin(name);

@@ -1,5 +1,5 @@
 // The TCP elements behind the tcp.* views, over 127.0.0.1: each call is
-// answered once, from the event loop; exact and chunked reads; the end of a
+// answered once, from the event loop; reads of at most Len bytes; the end of a
 // stream read as empty data and passed on by an empty write; failures for
 // refused connections, unknown sockets and a second read on one socket; and
 // a connection released once both its directions have ended.
@@ -66,7 +66,7 @@ TcpArgs with_data(Socket s, std::string d) {
 
 }  // namespace
 
-TEST_CASE("tcp elements: listen, accept, connect, exact and chunked reads, half-close, close") {
+TEST_CASE("tcp elements: listen, accept, connect, bounded reads, half-close, close") {
   Harness h;
   uint16_t port = free_port();
   TcpArgs at;
@@ -97,7 +97,7 @@ TEST_CASE("tcp elements: listen, accept, connect, exact and chunked reads, half-
   CHECK(wrote.ok);
   CHECK(wrote.number == 11);
   h.wait(pending_read);
-  CHECK((*pending_read)->data.str() == "hello");  // exactly Len bytes
+  CHECK((*pending_read)->data.str() == "hello");  // at most Len bytes
   CHECK(h.call(TcpOp::Read, with_socket(server, 0)).data.str() == " world");  // what has arrived
 
   // Half-close: the empty write ends the client's side; the server reads the

@@ -4,10 +4,9 @@
 //   tcp.listen(Addr, &Listener)       a listening socket on "IP:port"
 //   tcp.accept(Listener, &Skt, &Peer) the next connection, and who it is from
 //   tcp.connect(Host, Port, &Skt)     a connection (Host: an IP or a DNS name)
-//   tcp.read(Skt, Len, &Data)         Len 0: what has arrived (up to 256 KiB);
-//                                     Len > 0: exactly Len bytes, fewer only at
-//                                     end of stream; end of stream: empty Data,
-//                                     once (a read after that fails)
+//   tcp.read(Skt, Len, &Data)         what has arrived: at least a byte, at most
+//                                     Len (Len 0: 256 KiB); end of stream: empty
+//                                     Data, once (a read after that fails)
 //   tcp.write(Skt, Data, &Size)       all of Data, Size once it is written;
 //                                     empty Data: end of stream (half-close)
 //   tcp.close(Skt, &Closed)           closes; calls waiting on it fail;

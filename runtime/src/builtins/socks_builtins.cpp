@@ -168,6 +168,8 @@ int64_t f_socksPort(const Bytes& b) {
   return at(b, b.size() - 2) << 8 | at(b, b.size() - 1);
 }
 
+bool f_socksAllowed(const std::string& host, const std::vector<std::string>& allow) { return allowed(host, allow); }
+
 Bytes f_socksConnectReply(bool connected) { return reply(connected ? kSucceeded : kFailure); }
 
 }  // namespace mosaic::builtins

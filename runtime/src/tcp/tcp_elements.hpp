@@ -23,9 +23,8 @@
 
 namespace mosaic::tcp {
 
-// The most a read of Len 0 returns at once, and the most any read may ask for.
+// The most a read returns at once.
 inline constexpr size_t kReadChunk = 256 * 1024;
-inline constexpr int64_t kMaxReadLength = 16 << 20;
 // How long tcp.connect may take (name resolution included) before it fails.
 inline constexpr int kConnectSeconds = 10;
 

@@ -1,8 +1,7 @@
-// tcp.read(Skt, Len, &Data): Len 0, what has arrived (at least a byte, at
-// most kReadChunk); Len > 0, exactly Len bytes, fewer only where the stream
-// ends. At the end of the stream Data is empty; a read after that, a reset
-// or any other error fails the call (so a relay reading in a loop stops).
-#include <boost/asio/read.hpp>
+// tcp.read(Skt, Len, &Data): what has arrived, at least a byte and at most
+// Len (Len 0, or above kReadChunk: kReadChunk). At the end of the stream Data
+// is empty; a read after that, a reset or any other error fails the call (so
+// a relay reading in a loop stops).
 
 #include "tcp/tcp_elements.hpp"
 
@@ -27,7 +26,7 @@ Bytes keep(std::string& buffer, size_t n) {
 void Elements::read(Socket s, int64_t length, Done done) {
   SocketEntry* e = stream(s, done, "tcp.read");
   if (!e) return;
-  if (e->reading || e->read_ended || length < 0 || length > kMaxReadLength) {
+  if (e->reading || e->read_ended || length < 0) {
     answer_later(std::move(done), failure("tcp.read on " + s.to_string() +
                                           (e->reading      ? " while another waits"
                                            : e->read_ended ? ": the stream has ended"
@@ -36,12 +35,12 @@ void Elements::read(Socket s, int64_t length, Done done) {
   }
   e->reading = true;
   auto buffer = std::make_shared<std::string>();
-  buffer->resize(length == 0 ? kReadChunk : static_cast<size_t>(length));
-  auto finished = [this, s, buffer, length, done = std::move(done)](boost::system::error_code ec, size_t n) mutable {
+  buffer->resize(length == 0 ? kReadChunk : std::min(kReadChunk, static_cast<size_t>(length)));
+  auto finished = [this, s, buffer, done = std::move(done)](boost::system::error_code ec, size_t n) mutable {
     SocketEntry* e = sockets_.find(s);
     if (e) {
       e->reading = false;
-      e->read_ended |= ec || (length > 0 && n < buffer->size());
+      e->read_ended |= bool(ec);
     }
     if (ec && ec != asio::error::eof) {
       answer(done, failure("tcp.read on " + s.to_string() + ": " + ec.message()));
@@ -56,8 +55,7 @@ void Elements::read(Socket s, int64_t length, Done done) {
     answer(done, std::move(a));
     release_if_done(s);
   };
-  if (length == 0) e->stream->async_read_some(asio::buffer(*buffer), std::move(finished));
-  else asio::async_read(*e->stream, asio::buffer(*buffer), std::move(finished));
+  e->stream->async_read_some(asio::buffer(*buffer), std::move(finished));
 }
 
 }  // namespace mosaic::tcp
