@@ -59,8 +59,8 @@ deleted at the end, also on an error, Ctrl-C, SIGTERM or when the global
 watchdog (--max-seconds) fires. The namespace and process handling is
 tests/netns/netns.py's Lab.
 
-    sudo python3 bench/socks_table4.py                 # 3 reps per row (~6 minutes on 2 cores)
-    sudo python3 bench/socks_table4.py --quick         # 64 MiB, 1 rep, 1 s iperf3: smoke test (< 1 minute)
+    sudo python3 bench/socks_table4.py                 # 3 reps per row (~2.5 minutes on 2 cores)
+    sudo python3 bench/socks_table4.py --quick         # 64 MiB, 1 rep, 1 s iperf3: smoke test (~15 s)
     sudo python3 bench/socks_table4.py --only direct,socks,dante --reps 5
 
 Standard library only.
@@ -600,18 +600,17 @@ set datafile missing "NaN"
 set style fill solid 0.7 border -1
 set boxwidth 0.6
 set xrange [-0.6:{len(measured) - 0.4}]
-set yrange [0:{top * 1.1:.3f}]
+set yrange [0:{top * 1.15:.3f}]
 set grid ytics
+set bmargin 4
 set multiplot layout 1,2 title {gnuplot_string(title)}
-set bmargin 5
-set key outside bottom center horizontal
+set key inside top right vertical opaque box samplen 2
 set title {gnuplot_string(f"HTTP download through the proxy (curl; median of {args.reps}; bars: min-max)")}
 set ylabel "Gbit/s"
 plot {d} using 1:3:xtic(sprintf("%s\\n%s", strcol(2), strcol(9))) with boxes lc rgb "#4477aa" notitle, \\
      {d} using 1:4:(0):($5-$4) with vectors nohead lw 2 lc rgb "black" notitle, \\
      {d} using 1:($3 < {low} ? $3 + {up} : $3 / 2):(sprintf("%.2f", $3)) with labels notitle{ref_plots}
 set key off
-set bmargin 5
 set title {gnuplot_string(f"iperf3 A -> B, proxies through LD_PRELOAD (median of {args.reps} x {args.seconds} s)")}
 plot {d} using 1:6:xtic(2) with boxes lc rgb "#66ccee" notitle, \\
      {d} using 1:7:(0):($8-$7) with vectors nohead lw 2 lc rgb "black" notitle, \\

@@ -52,6 +52,10 @@ inline std::string data_plane_overlay(const std::string& pred, const std::string
 }
 inline std::string send_predicate(const std::string& overlay) { return overlay + ".send"; }
 
+// The overlay whose data plane is not the program's rules but an adapter to
+// an overlay not written in Mozlog (paper §5.4, stdlib/legacy.moz).
+inline bool is_legacy_overlay(const std::string& overlay) { return overlay == "legacy"; }
+
 // This node's own addresses (multi-homing, paper §4.3): `localAddr(A)` holds its
 // IP address and is kept by the runtime; `ov.localAddr(X)` holds its addresses in
 // overlay ov and is kept by ov's rules or facts. LocSpecDemux delivers a tuple

@@ -40,6 +40,7 @@ std::string engine_base(const EmitContext& cx, const std::string& cls) {
     add(p.role == PredRole::OverlayRecv, "kUnwrap");
     add(p.role == PredRole::ContextTable, "kBounded");
     add(p.role == PredRole::Tun, "kTun");
+    add((p.role == PredRole::OverlaySend || p.role == PredRole::OverlayRecv) && is_legacy_overlay(p.overlay), "kLegacy");
     out += ", Pred<" + tuple_type(name) + (flags.empty() ? "" : ", " + flags) + ">";
   }
   return out + ">";

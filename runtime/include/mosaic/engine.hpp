@@ -49,6 +49,7 @@ enum PredFlags : unsigned {
   kUnwrap = 1u << 6,         // ov.recv(Packet): the payload goes on as a local tuple (OverlayRecvUnwrap)
   kBounded = 1u << 7,        // a CView context table: the program's admit() may refuse a row
   kTun = 1u << 8,            // tun(Packet): strands start from Tun::Rx; tuples that land go to Tun::Tx
+  kLegacy = 1u << 9,         // legacy.send / legacy.recv (with kUnwrap): the legacy overlay's adapter
 };
 
 template <class Row, unsigned Flags = kEvent>
@@ -107,6 +108,13 @@ class Engine : public Program {
   bool tun_received(Bytes&& packet) override {
     bool taken = false;
     (tun_rx<Ps>(packet, taken), ...);
+    return taken;
+  }
+
+  // What the legacy overlay delivered: legacy.recv(Packet), unwrapped in turn.
+  bool legacy_received(std::string&& packet) override {
+    bool taken = false;
+    (legacy_rx<Ps>(packet, taken), ...);
     return taken;
   }
 
@@ -246,6 +254,9 @@ class Engine : public Program {
       // Tun::Tx: a tun tuple that lands at this node is a packet for its device,
       // never an event (or a relay's rule would send it straight back out).
       if (op == Op::Insert) rt_->tun_write(get<0>(t));
+    } else if constexpr ((flags & (kLegacy | kUnwrap)) == kLegacy) {
+      // legacy.send(Dest, Packet): the legacy overlay's adapter takes it (paper §5.4).
+      if (op == Op::Insert) rt_->legacy_send(to_value(get<0>(t)), get<1>(t));
     } else if constexpr ((flags & kStored) != 0) {
       if (op == Op::Insert) insert_row(t);
       else delete_row(t);
@@ -286,6 +297,16 @@ class Engine : public Program {
       Row t;
       get<0>(t) = std::move(packet);
       self().on(t);
+      taken = true;
+    }
+  }
+
+  template <class P>
+  void legacy_rx(std::string& packet, bool& taken) {
+    if constexpr ((P::kFlags & (kLegacy | kUnwrap)) == (kLegacy | kUnwrap)) {
+      typename P::Tuple t;
+      get<0>(t) = Packet(std::move(packet));
+      enqueue(std::move(t), Op::Insert);
       taken = true;
     }
   }

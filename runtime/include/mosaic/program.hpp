@@ -57,6 +57,9 @@ class Runtime {
   virtual void tun_write(const Bytes& packet) = 0;
   // The TCP elements: calls of the tcp.* views (mosaic/tcp.hpp).
   virtual TcpService& tcp() = 0;
+  // legacy.send(Dest, Packet): the legacy overlay's adapter carries the packet
+  // to its node `dest` (dropped and counted without an adapter).
+  virtual void legacy_send(const Value& dest, const Packet& packet) = 0;
   // A tuple the program could not route or decode was dropped (counted in
   // --stats, logged at debug level with `detail`).
   virtual void dropped(Drop why, std::string_view detail) = 0;
@@ -91,6 +94,9 @@ class Program {
   // event. False when no rule of the program reads tun (the default, for
   // programs written by hand).
   virtual bool tun_received(Bytes&&) { return false; }
+  // A packet the legacy overlay delivered here, as a legacy.recv(Packet)
+  // event. False when the program has no legacy data plane.
+  virtual bool legacy_received(std::string&&) { return false; }
 
   // Processes at most `budget` queued tuples; returns whether work remains.
   virtual bool run(size_t budget) = 0;

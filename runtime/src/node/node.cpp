@@ -86,6 +86,24 @@ void Node::stop() {
 
 double Node::now() const { return clock_.now(); }
 
+void Node::legacy_send(const Value& dest, const Packet& packet) {
+  if (!legacy_) {
+    ++legacy_stats_.no_adapter;
+    dropped(Drop::Unroutable, "a tuple for legacy::" + dest.to_literal() + ", but this node has no legacy adapter (--legacy)");
+    return;
+  }
+  legacy_->send(dest, packet.bytes());
+}
+
+void Node::attach_legacy(legacy::Adapter& adapter) {
+  legacy_ = &adapter;
+  adapter.start([this](std::string packet) {
+    if (program_.legacy_received(std::move(packet))) ++legacy_stats_.received;
+    else ++legacy_stats_.malformed;  // the program has no legacy.recv
+    schedule_run();
+  });
+}
+
 void Node::send(const Addr& dest, std::string message, bool best_effort) {
   if (dest.kind() != Addr::Kind::Ip) {  // the empty address (a built-in's "none"): nowhere to go
     dropped(Drop::Unroutable, "a tuple addressed to the empty address");
@@ -138,6 +156,7 @@ NodeStats Node::stats() const {
   s.derivations = program_.derivations();
   if (tun_attached_ || tun_stats_.no_device > 0) s.tun = tun_stats_;
   if (tcp_.used()) s.tcp = tcp_.stats();
+  if (legacy_ || legacy_stats_.no_adapter > 0) s.legacy = legacy_stats_;
   s.uptime_s = now();
   s.messages = messages_;
   return s;

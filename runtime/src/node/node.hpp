@@ -20,6 +20,7 @@
 #include "node/node_stats.hpp"
 #include "node/repeating_timer.hpp"
 #include "reliable/reliable_channel.hpp"
+#include "legacy/legacy_adapter.hpp"
 #include "tcp/tcp_elements.hpp"
 #include "tun/tun_tx.hpp"
 
@@ -53,6 +54,11 @@ class Node final : public Runtime {
   void dropped(Drop why, std::string_view detail) override;
   void tun_write(const Bytes& packet) override { tun_tx_.write(packet); }
   TcpService& tcp() override { return tcp_; }
+  void legacy_send(const Value& dest, const Packet& packet) override;
+
+  // With --legacy: legacy.send goes to this adapter, and what it delivers to the program.
+  void attach_legacy(legacy::Adapter& adapter);
+  legacy::LegacyStats& legacy_stats() { return legacy_stats_; }
 
   // With --tun: Tun::Tx writes here (without one, tun tuples are counted as no_device).
   void attach_tun(tun::TunDevice& device) {
@@ -96,6 +102,8 @@ class Node final : public Runtime {
   tun::Tx tun_tx_{nullptr, tun_stats_};
   bool tun_attached_ = false;
   tcp::Elements tcp_{io_, [this] { schedule_run(); }};
+  legacy::Adapter* legacy_ = nullptr;
+  legacy::LegacyStats legacy_stats_;
 };
 
 }  // namespace mosaic

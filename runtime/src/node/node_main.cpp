@@ -25,6 +25,7 @@
 #include "node/node_options.hpp"
 #include "tun/tun_device.hpp"
 #include "tun/tun_rx.hpp"
+#include "legacy/udp_substrate_adapter.hpp"
 
 namespace mosaic {
 
@@ -120,6 +121,18 @@ int run_node(const NodeOptions& options, Program& program) {
     tun_rx.emplace(io, tun_device, program, node.tun_stats(), [&] { node.schedule_run(); });
     log(LogLevel::Info, "tun device " + tun_device.name() + " up, mtu " + std::to_string(tun_device.mtu()) +
                             ", offloads " + tun::describe_offloads(tun_device.offloads()));
+  }
+
+  // The legacy overlay's adapter (--legacy): legacy.send goes to it, its deliveries come back.
+  std::optional<legacy::UdpSubstrateAdapter> legacy_adapter;
+  if (options.legacy_udp) {
+    legacy_adapter.emplace(io, *options.legacy_udp, node.legacy_stats());
+    if (std::string error; !legacy_adapter->open(error)) {
+      std::cerr << "error: --legacy: " << error << "\n";
+      return 1;
+    }
+    node.attach_legacy(*legacy_adapter);
+    log(LogLevel::Info, "legacy overlay adapter: " + legacy_adapter->describe());
   }
 
   for (const Addr& peer : options.blocked_peers) faults.peer_filter().block(peer);

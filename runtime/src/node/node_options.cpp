@@ -156,6 +156,13 @@ const std::map<std::string_view, Setter>& options_with_values() {
          o.tun_offload = v == "on";
          return "";
        }},
+      {"--legacy",
+       [](NodeOptions& o, std::string_view v) -> std::string {
+         auto a = Addr::parse(v);
+         if (!a) return "expects the IP:PORT of this node in the legacy overlay's network";
+         o.legacy_udp = *a;
+         return "";
+       }},
       {"--log-level",
        [](NodeOptions& o, std::string_view v) -> std::string {
          auto level = log_level_named(v);
@@ -240,6 +247,8 @@ std::string node_usage(std::string_view program) {
          "                        CAP_NET_ADMIN); it is removed when the node exits\n"
          "  --tun-addr A.B.C.D/LEN  the device's address and prefix (required with --tun)\n"
          "  --tun-mtu N           the device's MTU (default 1408: tunnelled packets fit a 1500-byte path)\n"
+         "  --legacy IP:PORT      carry legacy.send tuples as UDP inside an IP-based legacy overlay's\n"
+         "                        network (an OpenVPN tunnel, say), bound to this node's address there\n"
          "  --tun-offload on|off  TCP segmentation offload on the device (default on): up to 64 KiB\n"
          "                        per packet read, each sent as one (IP-fragmented) UDP datagram\n"
          "  --help                show this message\n";

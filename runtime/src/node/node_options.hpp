@@ -3,7 +3,7 @@
 //       [--stats FILE.json] [--drop-rate P] [--delay-ms MS] [--seed N] [--retry-for SECONDS]
 //       [--log-level error|warn|info|debug] [--until-idle]
 //       [--control PORT [--control-file FILE]] [--block PEER ...]
-//       [--tun NAME --tun-addr A.B.C.D/LEN [--tun-mtu N]] [--help]
+//       [--tun NAME --tun-addr A.B.C.D/LEN [--tun-mtu N]] [--legacy IP:PORT] [--help]
 // Each option also accepts the --name=value form.
 #pragma once
 
@@ -40,6 +40,7 @@ struct NodeOptions {
   int tun_prefix_length = 0;
   std::optional<int> tun_mtu;       // --tun-mtu; default tun::kDefaultTunMtu
   bool tun_offload = true;          // --tun-offload on|off: TSO super-packets and checksum offload
+  std::optional<Addr> legacy_udp;   // --legacy IP:PORT: the legacy overlay's adapter binds there
   bool help = false;
 };
 

@@ -4,7 +4,26 @@
 
 #include "link/fault_injection.hpp"
 
+// nlohmann's NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE, for ordered_json: the
+// counters print in the order their structs declare them.
+#define MOSAIC_COUNTERS_TO_JSON(Type, ...)                                            \
+  inline void to_json(nlohmann::ordered_json& nlohmann_json_j, const Type& nlohmann_json_t) { \
+    NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(NLOHMANN_JSON_TO, __VA_ARGS__))          \
+  }
+
 namespace mosaic {
+
+MOSAIC_COUNTERS_TO_JSON(ControlStats, port, clients, connections, requests, errors, dropped_clients)
+namespace tun {
+MOSAIC_COUNTERS_TO_JSON(TunStats, read, read_malformed, read_unused, written, write_malformed, write_failed, no_device)
+}
+namespace tcp {
+MOSAIC_COUNTERS_TO_JSON(TcpStats, listening, open, finished, accepted, connected, connect_failed, reads, writes,
+                        bytes_read, bytes_written, failed)
+}
+namespace legacy {
+MOSAIC_COUNTERS_TO_JSON(LegacyStats, sent, send_failed, received, malformed, no_adapter)
+}
 
 std::string NodeStats::to_json(int indent) const {
   nlohmann::ordered_json j;
@@ -25,42 +44,11 @@ std::string NodeStats::to_json(int indent) const {
   nlohmann::ordered_json m = nlohmann::ordered_json::object();
   for (const auto& [predicate, counts] : messages) m[predicate] = {{"sent", counts.sent}, {"received", counts.received}};
   j["messages"] = m;
-  if (control) {
-    nlohmann::ordered_json c;
-    c["port"] = control->port;
-    c["clients"] = control->clients;
-    c["connections"] = control->connections;
-    c["requests"] = control->requests;
-    c["errors"] = control->errors;
-    c["dropped_clients"] = control->dropped_clients;
-    j["control"] = c;
-  }
-  if (tun) {
-    nlohmann::ordered_json t;
-    t["read"] = tun->read;
-    t["read_malformed"] = tun->read_malformed;
-    t["read_unused"] = tun->read_unused;
-    t["written"] = tun->written;
-    t["write_malformed"] = tun->write_malformed;
-    t["write_failed"] = tun->write_failed;
-    t["no_device"] = tun->no_device;
-    j["tun"] = t;
-  }
-  if (tcp) {
-    nlohmann::ordered_json t;
-    t["listening"] = tcp->listening;
-    t["open"] = tcp->open;
-    t["finished"] = tcp->finished;
-    t["accepted"] = tcp->accepted;
-    t["connected"] = tcp->connected;
-    t["connect_failed"] = tcp->connect_failed;
-    t["reads"] = tcp->reads;
-    t["writes"] = tcp->writes;
-    t["bytes_read"] = tcp->bytes_read;
-    t["bytes_written"] = tcp->bytes_written;
-    t["failed"] = tcp->failed;
-    j["tcp"] = t;
-  }
+  // The optional parts, each field by name in declaration order (the macros below).
+  if (control) j["control"] = *control;
+  if (tun) j["tun"] = *tun;
+  if (tcp) j["tcp"] = *tcp;
+  if (legacy) j["legacy"] = *legacy;
   if (indent < 0) return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "legacy/legacy_adapter.hpp"
 #include "tcp/tcp_stats.hpp"
 #include "tun/tun_stats.hpp"
 
@@ -50,6 +51,7 @@ struct NodeStats {
   std::optional<ControlStats> control;  // only with --control
   std::optional<tun::TunStats> tun;      // with --tun, or once a tun tuple reached a node without one
   std::optional<tcp::TcpStats> tcp;      // once the program made a tcp.* call
+  std::optional<legacy::LegacyStats> legacy;  // with --legacy, or once a legacy.send reached a node without it
 
   // Indented over several lines with a newline at the end (the --stats file),
   // or with indent < 0 on one line without a newline.
