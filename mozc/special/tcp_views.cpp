@@ -52,7 +52,11 @@ std::string all_views() {
   return out;
 }
 
-bool is_tcp_name(const std::string& pred) { return pred.rfind(kTcpPrefix, 0) == 0; }
+// tcp.X, one name under tcp: a view's call. Longer names (tcp.read.error,
+// tcp.read.init) are the predicates its calls make, which rules may read.
+bool is_tcp_name(const std::string& pred) {
+  return pred.rfind(kTcpPrefix, 0) == 0 && pred.find('.', std::char_traits<char>::length(kTcpPrefix)) == std::string::npos;
+}
 
 class TcpViews {
  public:

@@ -41,6 +41,10 @@ class Backend(socketserver.BaseRequestHandler):
 class Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # Room for every concurrent connection: with socketserver's default
+    # backlog of 5 the kernel resets some of a burst of 100, which is the
+    # server's doing, not the relay's.
+    request_queue_size = 256
 
 
 def read_all(s):
