@@ -20,7 +20,7 @@ const char* usage_text() {
          "  -o FILE          output file (default: stdout for --emit, FILE's stem for a binary)\n"
          "  --depfile FILE   also write Make-style dependencies of the output (for build systems)\n"
          "  --cview-opt=LIST CView optimizations, comma-separated: tail (the default), inline,\n"
-         "                   shortcut, or none\n"
+         "                   shortcut, relay (zero-copy tcp relays), or none\n"
          "  --functions=HDR  a C++ header whose f_ functions Mozlog may call (repeatable);\n"
          "                   inputs named *.cpp, *.cc or *.cxx are compiled into the binary\n"
          "environment:\n"
@@ -66,15 +66,16 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     } else if (a == "--depfile") {
       if (!value(o.depfile)) return std::nullopt;
     } else if (a.rfind("--cview-opt=", 0) == 0) {
-      o.cview_tail_calls = o.cview_inline = o.cview_shortcut = false;
+      o.cview_tail_calls = o.cview_inline = o.cview_shortcut = o.cview_relay = false;
       std::string list = a.substr(12) + ",";
       for (size_t start = 0, comma; (comma = list.find(',', start)) != std::string::npos; start = comma + 1) {
         std::string opt = list.substr(start, comma - start);
         if (opt == "tail") o.cview_tail_calls = true;
         else if (opt == "inline") o.cview_inline = true;
         else if (opt == "shortcut") o.cview_shortcut = true;
+        else if (opt == "relay") o.cview_relay = true;
         else if (opt != "none") {
-          error = "unknown CView optimization '" + opt + "' (expected tail, inline, shortcut or none)";
+          error = "unknown CView optimization '" + opt + "' (expected tail, inline, shortcut, relay or none)";
           return std::nullopt;
         }
       }

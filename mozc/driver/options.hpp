@@ -18,6 +18,7 @@ struct Options {
   bool cview_tail_calls = true;
   bool cview_inline = false;
   bool cview_shortcut = false;
+  bool cview_relay = false;  // relay: tcp.read whose data only a tcp.write takes -> one zero-copy call
   // --functions=FILE (repeatable): C++ headers whose f_ functions Mozlog may call.
   std::vector<std::string> function_headers;
   // Inputs named *.cpp, *.cc, *.cxx: C++ compiled and linked into the node binary

@@ -46,7 +46,7 @@ bool compile(const Options& options, Compilation& c) {
   if (!read_user_functions(options, c)) return false;
   UserFunctionScope user_functions(c.user_functions);  // the checker and the emitter look them up
   if (!desugar_tun_fields(parsed, c.diags)) return false;
-  if (!add_tcp_views(parsed, c.diags)) return false;
+  if (!add_tcp_views(parsed, c.diags, options.cview_relay)) return false;
   if (!check_views(parsed, c.diags)) return false;
   ViewOptions views;
   views.tail_calls = options.cview_tail_calls;

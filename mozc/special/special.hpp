@@ -23,7 +23,16 @@ inline constexpr const char* kTunPredicate = "tun";
 // and tcp.close are views the runtime answers: for each one the program calls,
 // a built-in ViewDef (ViewDef::builtin, fixed parameter types) is added for the
 // CView expansion. Any other tcp.* name, and a def of one, is an error.
-bool add_tcp_views(Program& program, Diagnostics& diags);
+//
+// With `fuse_relays` (--cview-opt=relay), the relay idiom
+//   ..., tcp.read(A, Len, &P), tcp.write(B, P, &Size), ...
+// where P is used nowhere else in the rule becomes one call of the internal
+// view tcp.splice(A, B, Len, &Size), which moves the data from socket to
+// socket inside the kernel (splice(2)) instead of through the node. The
+// results are the same: Size as the write would answer it, 0 at the end of
+// A's stream (passed on as a half-close), and a failed read ends the rule.
+// Rules that read tcp.read.error or tcp.write.error keep their calls.
+bool add_tcp_views(Program& program, Diagnostics& diags, bool fuse_relays);
 
 inline constexpr const char* kTcpPrefix = "tcp.";
 

@@ -3,8 +3,10 @@
 // expansion turns into calls like any other, and whose init tuples the
 // runtime's TCP elements (runtime/src/tcp) answer.
 #include <map>
+#include <set>
 #include <string>
 
+#include "ast/visit.hpp"
 #include "special/special.hpp"
 
 namespace mozc {
@@ -46,6 +48,18 @@ const std::map<std::string, TcpView>& tcp_views() {
   return views;
 }
 
+// The relay idiom fused (--cview-opt=relay): not a view programs call. A
+// write's failure is answered as Size -1 by the element itself, a read's
+// fails the call, as the two calls it replaces would.
+constexpr const char* kSplice = "tcp.splice";
+const TcpView& splice_view() {
+  static const TcpView view{{{"From", TypeKind::Socket}, {"To", TypeKind::Socket}, {"Len", TypeKind::Int}},
+                            {{"Size", TypeKind::Int}},
+                            "tcp.splice(From, To, Len, &Size)",
+                            false};
+  return view;
+}
+
 std::string all_views() {
   std::string out;
   for (const auto& [name, v] : tcp_views()) out += (out.empty() ? "" : ", ") + std::string(v.doc);
@@ -60,7 +74,7 @@ bool is_tcp_name(const std::string& pred) {
 
 class TcpViews {
  public:
-  TcpViews(Program& p, Diagnostics& diags) : p_(p), diags_(diags) {}
+  TcpViews(Program& p, Diagnostics& diags, bool fuse) : p_(p), diags_(diags), fuse_(fuse) {}
 
   bool run() {
     for (const auto& v : p_.views) {
@@ -71,6 +85,11 @@ class TcpViews {
     for (const auto& r : p_.rules) rule(r);
     for (const auto& v : p_.views)
       for (const auto& r : v.rules) rule(r);
+    if (fuse_ && !diags_.has_errors() && !reads_errors()) {
+      for (auto& r : p_.rules) fuse(r);
+      for (auto& v : p_.views)
+        for (auto& r : v.rules) fuse(r);
+    }
     for (auto& [name, loc] : used_) p_.views.push_back(definition(name, loc));
     return !diags_.has_errors();
   }
@@ -104,10 +123,72 @@ class TcpViews {
     }
   }
 
+  // Whether some rule reads tcp.read.error or tcp.write.error, which a fused
+  // relay would not raise.
+  bool reads_errors() const {
+    auto reads = [](const Rule& r) {
+      for (const auto& t : r.body)
+        if (t.kind == BodyTerm::Kind::Atom && (t.atom.pred == "tcp.read.error" || t.atom.pred == "tcp.write.error"))
+          return true;
+      return false;
+    };
+    for (const auto& r : p_.rules)
+      if (reads(r)) return true;
+    for (const auto& v : p_.views)
+      for (const auto& r : v.rules)
+        if (reads(r)) return true;
+    return false;
+  }
+
+  // tcp.read(A, Len, &P), tcp.write(B, P, &Size), P nowhere else
+  //   -> tcp.splice(A, B, Len, &Size)
+  void fuse(Rule& r) {
+    for (size_t i = 0; i + 1 < r.body.size(); ++i) {
+      BodyTerm& rd = r.body[i];
+      BodyTerm& wr = r.body[i + 1];
+      if (rd.kind != BodyTerm::Kind::Atom || wr.kind != BodyTerm::Kind::Atom) continue;
+      if (rd.atom.pred != "tcp.read" || wr.atom.pred != "tcp.write" || rd.atom.at || wr.atom.at) continue;
+      if (rd.atom.args.size() != 3 || wr.atom.args.size() != 3) continue;
+      const Expr& out = *rd.atom.args[2];
+      if (out.kind != ExprKind::Result || out.args.empty() || out.args[0]->kind != ExprKind::Var) continue;
+      const std::string data = out.args[0]->text;
+      if (wr.atom.args[1]->kind != ExprKind::Var || wr.atom.args[1]->text != data || uses(r, data) != 2) continue;
+      Atom splice = rd.atom;
+      splice.pred = kSplice;
+      splice.args = {rd.atom.args[0], wr.atom.args[0], rd.atom.args[1], wr.atom.args[2]};
+      rd.atom = std::move(splice);
+      r.body.erase(r.body.begin() + static_cast<long>(i) + 1);
+      used_.try_emplace(kSplice, rd.atom.loc);
+    }
+  }
+
+  // How often variable v occurs in the rule.
+  static int uses(const Rule& r, const std::string& v) {
+    int n = 0;
+    auto count = [&](auto& self, const Expr& e) -> void {
+      if (e.kind == ExprKind::Var && e.text == v) ++n;
+      for (const auto& a : e.args) self(self, *a);
+    };
+    for (const auto& a : r.head.args) count(count, *a);
+    if (r.head.at) count(count, *r.head.at);
+    for (const auto& t : r.body) {
+      if (t.kind == BodyTerm::Kind::Atom) {
+        for (const auto& a : t.atom.args) count(count, *a);
+        if (t.atom.at) count(count, *t.atom.at);
+      } else if (t.kind == BodyTerm::Kind::Assign) {
+        if (t.var == v) ++n;
+        if (t.expr) count(count, *t.expr);
+      } else if (t.expr) {
+        count(count, *t.expr);
+      }
+    }
+    return n;
+  }
+
   // Calls are made by the program; the definition is the compiler's, located
   // at the first use so that notes about it point into the program.
   static ViewDef definition(const std::string& name, Loc loc) {
-    const TcpView& t = tcp_views().at(name);
+    const TcpView& t = name == kSplice ? splice_view() : tcp_views().at(name);
     ViewDef v;
     v.loc = v.name_loc = v.defaults_loc = loc;
     v.name = name;
@@ -124,11 +205,14 @@ class TcpViews {
 
   Program& p_;
   Diagnostics& diags_;
+  bool fuse_;
   std::map<std::string, Loc> used_;
 };
 
 }  // namespace
 
-bool add_tcp_views(Program& program, Diagnostics& diags) { return TcpViews(program, diags).run(); }
+bool add_tcp_views(Program& program, Diagnostics& diags, bool fuse_relays) {
+  return TcpViews(program, diags, fuse_relays).run();
+}
 
 }  // namespace mozc

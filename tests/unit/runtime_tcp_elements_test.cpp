@@ -156,3 +156,72 @@ TEST_CASE("tcp elements: after shutdown no answer reaches the program") {
   for (int i = 0; i < 20; ++i) h.io.poll();
   CHECK_FALSE(*slot);
 }
+
+TEST_CASE("tcp elements: splice moves data socket to socket, passes the end on, answers a dead peer with -1") {
+  Harness h;
+  uint16_t port = free_port();
+  TcpArgs at;
+  at.addr = Addr::ip(0x7f000001, port);
+  Socket listener = h.call(TcpOp::Listen, at).socket;
+  auto connection = [&] {  // (our end of the accepted side, our end of the connecting side)
+    auto accepted = h.start(TcpOp::Accept, with_socket(listener));
+    TcpArgs to;
+    to.host = "127.0.0.1";
+    to.number = port;
+    Socket client = h.call(TcpOp::Connect, to).socket;
+    h.wait(accepted);
+    return std::pair{(*accepted)->socket, client};
+  };
+  auto [a_in, a_out] = connection();  // a_out -> a_in
+  auto [b_in, b_out] = connection();  // b_out -> b_in
+  std::string payload(3 << 20, 'x');
+  for (size_t i = 0; i < payload.size(); i += 4093) payload[i] = static_cast<char>(i);
+  auto sent = h.start(TcpOp::Write, with_data(a_out, payload));
+  std::string got;
+  auto reader = [&] {  // read b_in to the end
+    for (;;) {
+      TcpAnswer r = h.call(TcpOp::Read, with_socket(b_in, 0));
+      if (!r.ok || r.data.empty()) return;
+      got += r.data.str();
+    }
+  };
+  // Splice a_in -> b_out until the end: one call moves up to 4 MiB.
+  TcpArgs sp;
+  sp.socket = a_in;
+  sp.to = b_out;
+  int64_t total = 0;
+  auto moving = h.start(TcpOp::Splice, sp);
+  h.wait(sent);
+  CHECK(h.call(TcpOp::Write, with_data(a_out, "")).ok);  // then the end of a's stream
+  h.wait(moving);
+  REQUIRE((*moving)->ok);
+  total += (*moving)->number;
+  for (int i = 0; i < 20; ++i) {
+    TcpAnswer next = h.call(TcpOp::Splice, sp);
+    REQUIRE(next.ok);
+    total += next.number;
+    if (next.number == 0) break;  // the end, passed on: b_out is half-closed
+  }
+  CHECK(total == static_cast<int64_t>(payload.size()));
+  reader();
+  CHECK(got == payload);
+  CHECK_FALSE(h.call(TcpOp::Splice, sp).ok);  // the end is read once
+  CHECK(h.tcp.stats().bytes_written >= payload.size());
+
+  // A destination that is gone: Size -1, as the write would answer.
+  auto [c_in, c_out] = connection();
+  auto [d_in, d_out] = connection();
+  CHECK(h.call(TcpOp::Close, with_socket(d_in)).ok);  // d's far end closed: writing to d_out fails
+  TcpArgs dead;
+  dead.socket = c_in;
+  dead.to = d_out;
+  std::string big(8 << 20, 'y');
+  auto pushing = h.start(TcpOp::Write, with_data(c_out, big));
+  int64_t last = 0;
+  for (int i = 0; i < 50 && last >= 0; ++i) {
+    TcpAnswer r = h.call(TcpOp::Splice, dead);
+    if (!r.ok) break;
+    last = r.number;
+  }
+  CHECK(last == -1);
+}

@@ -31,11 +31,17 @@
 
 namespace mosaic {
 
-enum class TcpOp : uint8_t { Listen, Accept, Connect, Read, Write, Close };
+// Splice: the relay idiom (a read whose data only a write takes) fused by
+// mozc --cview-opt=relay: tcp.splice(From, To, Len, &Size) moves what has
+// arrived on From (up to 1 MiB, or Len) to To inside the kernel; Size as the
+// write would answer (-1 when To failed), 0 at From's end (To half-closed).
+enum class TcpOp : uint8_t { Listen, Accept, Connect, Read, Write, Close, Splice };
 
-// The inputs of a call, by type (no view takes two of one type).
+// The inputs of a call, by type (no view takes two of one type but splice's
+// sockets, which come in order: from, to).
 struct TcpArgs {
   Socket socket;
+  Socket to;
   Addr addr;
   std::string host;
   int64_t number = 0;  // Port, Len
@@ -61,7 +67,7 @@ class TcpService {
 };
 
 // Inputs and results between typed tuple fields and the by-type structs.
-inline void tcp_arg(TcpArgs& a, const Socket& v) { a.socket = v; }
+inline void tcp_arg(TcpArgs& a, const Socket& v) { (a.socket.id == 0 ? a.socket : a.to) = v; }
 inline void tcp_arg(TcpArgs& a, const Addr& v) { a.addr = v; }
 inline void tcp_arg(TcpArgs& a, const std::string& v) { a.host = v; }
 inline void tcp_arg(TcpArgs& a, int64_t v) { a.number = v; }

@@ -3,10 +3,18 @@
 #include "tcp/tcp_elements.hpp"
 
 #include <boost/asio/post.hpp>
+#include <csignal>
 
 #include "mosaic/log.hpp"
 
 namespace mosaic::tcp {
+
+Elements::Elements(boost::asio::io_context& io, std::function<void()> answered)
+    : io_(io), answered_(std::move(answered)) {
+  // A peer that closes while we write is an error to answer, not a reason to
+  // die: splice(2) to a closed socket raises SIGPIPE (it has no MSG_NOSIGNAL).
+  std::signal(SIGPIPE, SIG_IGN);
+}
 
 Elements::~Elements() { shutdown(); }
 
@@ -24,6 +32,7 @@ void Elements::call(TcpOp op, TcpArgs args, Done done) {
     case TcpOp::Read: return read(args.socket, args.number, std::move(done));
     case TcpOp::Write: return write(args.socket, args.data, std::move(done));
     case TcpOp::Close: return close(args.socket, std::move(done));
+    case TcpOp::Splice: return splice(args.socket, args.to, args.number, std::move(done));
   }
 }
 

@@ -3,7 +3,7 @@
 // element starts the socket operation and, when it completes, answers the
 // call once (mosaic/tcp.hpp says what each view does). One file per element:
 // tcp_listen.cpp, tcp_accept.cpp, tcp_connect.cpp, tcp_read.cpp,
-// tcp_write.cpp, tcp_close.cpp.
+// tcp_write.cpp, tcp_close.cpp; and tcp_splice.cpp, the relay idiom fused.
 //
 // A connection is closed by tcp.close, or by the runtime once both of its
 // directions have ended (release_if_done).
@@ -15,10 +15,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <functional>
+#include <memory>
+#include <vector>
 #include <string>
 
 #include "mosaic/tcp.hpp"
 #include "tcp/socket_table.hpp"
+#include "tcp/splice_pipe.hpp"
 #include "tcp/tcp_stats.hpp"
 
 namespace mosaic::tcp {
@@ -33,7 +36,7 @@ class Elements final : public TcpService {
   using Done = std::function<void(TcpAnswer&&)>;
 
   // `answered` runs after each answer reached the program (the node then lets it run).
-  Elements(boost::asio::io_context& io, std::function<void()> answered) : io_(io), answered_(std::move(answered)) {}
+  Elements(boost::asio::io_context& io, std::function<void()> answered);
   ~Elements() override;
 
   void call(TcpOp op, TcpArgs args, Done done) override;
@@ -51,6 +54,11 @@ class Elements final : public TcpService {
   void read(Socket s, int64_t length, Done done);
   void write(Socket s, const Bytes& data, Done done);
   void close(Socket s, Done done);
+  void splice(Socket from, Socket to, int64_t length, Done done);
+
+  class SpliceCall;  // tcp_splice.cpp
+  friend class SpliceCall;
+  std::vector<std::unique_ptr<SplicePipe>> free_pipes_;  // empty pipes for the next tcp.splice calls
 
   // Answers from the event loop (never inside call()), counting failures.
   void answer(Done& done, TcpAnswer&& a);
