@@ -13,20 +13,25 @@ for the whole run:
             servers (a fresh one-shot server per run, as tun_table3.py).
   proxies   on 198.18.0.3, each on its own port:
               1080  socks        the SOCKS5 node (overlays/socks/socks.moz)
-                                 compiled with the CView optimizations inline
-                                 and shortcut (build/overlays/socks)
-              1081  socks_plain  the same rules with --cview-opt=none
+                                 as built, optimized (build/overlays/socks:
+                                 inline views, the local event shortcut and
+                                 the relay moved by splice(2))
+              1081  socks_copy   the same, optimized but relaying by copy (no
+                                 relay optimization; build/overlays/socks_copy)
+              1082  socks_plain  the same rules with --cview-opt=none
                                  (build/overlays/socks_plain)
-              1082  dante        danted, configured as peer-baseline.sh does
-              1083  microsocks   microsocks -i 198.18.0.3 -p 1083
+              1083  dante        danted, configured as peer-baseline.sh does
+              1084  microsocks   microsocks -i 198.18.0.3 -p 1084
             The SOCKS nodes run with --stats; the "tcp" counters they write
-            on SIGTERM go into the JSON. The proxies have an address of their
-            own because libmosaic_preload.so never redirects a connect to the
-            proxy's own address (preload/README.md): with the proxies on
-            198.18.0.2, iperf3's connects to 198.18.0.2 would go direct.
+            on SIGTERM go into the JSON, with each node's mozc flags as
+            overlays/CMakeLists.txt gives them (the labels show them too).
+            The proxies have an address of their own because
+            libmosaic_preload.so never redirects a connect to the proxy's own
+            address (preload/README.md): with the proxies on 198.18.0.2,
+            iperf3's connects to 198.18.0.2 would go direct.
 
 Rows, all measured from A, in this order: direct (no proxy), socks,
-socks_plain, dante, microsocks. Per row:
+socks_copy, socks_plain, dante, microsocks. Per row:
   HTTP      curl -s -o /dev/null [--socks5 198.18.0.3:PORT] http://198.18.0.2:8080/<bytes>,
             --reps times; median, min and max of curl's speed_download in
             Gbit/s. 1 GiB per download (microsocks: 256 MiB, as in
@@ -174,13 +179,28 @@ class Row:
 
 ROWS = [
     Row("direct", "direct (no proxy)", "direct"),
-    Row("socks", "SOCKS node, optimized (inline + shortcut)", "socks (opt)", "node", 1080, "socks"),
-    Row("socks_plain", "SOCKS node, plain (--cview-opt=none)", "socks (plain)", "node", 1081, "socks_plain"),
-    Row("dante", "dante (danted)", "dante", "dante", 1082),
-    Row("microsocks", "microsocks", "microsocks", "microsocks", 1083),
+    Row("socks", "SOCKS node, optimized", "socks", "node", 1080, "socks"),
+    Row("socks_copy", "SOCKS node, optimized, copying relay", "socks_copy", "node", 1081, "socks_copy"),
+    Row("socks_plain", "SOCKS node, plain", "socks_plain", "node", 1082, "socks_plain"),
+    Row("dante", "dante (danted)", "dante", "dante", 1083),
+    Row("microsocks", "microsocks", "microsocks", "microsocks", 1084),
 ]
 ROW_KEYS = [r.key for r in ROWS]
-NODE_UDP_PORT = {"socks": 7000, "socks_plain": 7001}
+NODE_BINARIES = ("socks", "socks_copy", "socks_plain")  # args attributes (and build/overlays names)
+NODE_UDP_PORT = {"socks": 7000, "socks_copy": 7001, "socks_plain": 7002}
+OVERLAYS_CMAKE = os.path.join(ROOT, "overlays", "CMakeLists.txt")
+
+
+def mozc_flags(target):
+    """The MOZC_FLAGS overlays/CMakeLists.txt builds the target with (for the labels and the JSON),
+    or None if it does not say."""
+    try:
+        with open(OVERLAYS_CMAKE) as f:
+            text = f.read()
+    except OSError:
+        return None
+    m = re.search(rf"mosaic_add_overlay\(\s*{re.escape(target)}\s[^)]*?MOZC_FLAGS\s+([^)]*)\)", text)
+    return " ".join(m.group(1).split()) if m else None
 
 
 @dataclasses.dataclass
@@ -196,6 +216,11 @@ def write_file(lab, name, text):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+def row_label(row):
+    flags = mozc_flags(row.node) if row.node else None
+    return f"{row.label} ({flags})" if flags else row.label
 
 
 def start_proxy(lab, b, row, args):
@@ -382,8 +407,10 @@ def spread(runs):
 
 def measure_row(lab, a, b, row, proxy, args):
     """HTTP downloads, one-byte GETs and iperf3 runs of one row; failures are recorded in the row."""
-    result = {"key": row.key, "label": row.label, "chart_label": row.chart_label,
+    result = {"key": row.key, "label": row_label(row), "chart_label": row.chart_label,
               "proxy": f"{PROXY_ADDR}:{row.port}" if row.kind else None}
+    if row.node:
+        result["mozc_flags"] = mozc_flags(row.node)
     nbytes = min(MICROSOCKS_BYTES, args.file_bytes) if row.kind == "microsocks" else args.file_bytes
     result["http_bytes"] = nbytes
     log(f"{row.label}: starting")
@@ -550,7 +577,7 @@ def markdown_table(rows, targets, args):
         if row.get("node_stats"):
             tcp = row["node_stats"].get("tcp") or {}
             counters = ", ".join(f"{k} {v}" for k, v in tcp.items()) or row["node_stats"].get("error")
-            lines.append(f"{row['label']} node (exit {row['node_stats'].get('exit')}): tcp {counters}")
+            lines.append(f"{row['key']} node (exit {row['node_stats'].get('exit')}): tcp {counters}")
     return "\n".join(lines)
 
 
@@ -653,7 +680,7 @@ def environment(args):
     return {"host": platform.node(), "kernel": platform.release(), "cpus": os.cpu_count(), "loadavg": loadavg(),
             "curl": first_line(["curl", "--version"]), "iperf3": first_line(["iperf3", "--version"]),
             "dante-server": package_version("dante-server"), "microsocks": package_version("microsocks"),
-            **{attr: binary_info(getattr(args, attr)) for attr in ("socks", "socks_plain", "preload")}}
+            **{attr: binary_info(getattr(args, attr)) for attr in (*NODE_BINARIES, "preload")}}
 
 
 def write_json(path, summary):
@@ -669,7 +696,9 @@ def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--socks", default=os.path.join(ROOT, "build", "overlays", "socks"),
-                    help="the SOCKS node, CView optimizations on (default: build/overlays/socks)")
+                    help="the SOCKS node, optimized as built (default: build/overlays/socks)")
+    ap.add_argument("--socks-copy", default=os.path.join(ROOT, "build", "overlays", "socks_copy"),
+                    help="the SOCKS node, optimized but relaying by copy (default: build/overlays/socks_copy)")
     ap.add_argument("--socks-plain", default=os.path.join(ROOT, "build", "overlays", "socks_plain"),
                     help="the SOCKS node, --cview-opt=none (default: build/overlays/socks_plain)")
     ap.add_argument("--preload", default=os.path.join(ROOT, "build", "preload", "libmosaic_preload.so"),
@@ -707,7 +736,7 @@ def parse_args():
     if args.max_seconds is None:
         per_row = args.reps * (http_max_time(args.file_bytes) + args.seconds + 45) + LATENCY_GETS * 15
         args.max_seconds = max(600, 120 + len(args.rows) * per_row + (args.perf_seconds + 120 if args.perf_data else 0))
-    for attr in ("socks", "socks_plain", "preload"):
+    for attr in (*NODE_BINARIES, "preload"):
         setattr(args, attr, os.path.abspath(getattr(args, attr)))
     if args.perf_data:
         args.perf_data = os.path.abspath(args.perf_data)
