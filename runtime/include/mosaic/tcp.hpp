@@ -5,8 +5,9 @@
 //   tcp.accept(Listener, &Skt, &Peer) the next connection, and who it is from
 //   tcp.connect(Host, Port, &Skt)     a connection (Host: an IP or a DNS name)
 //   tcp.read(Skt, Len, &Data)         what has arrived: at least a byte, at most
-//                                     Len (Len 0: 256 KiB); end of stream: empty
-//                                     Data, once (a read after that fails)
+//                                     Len (Len 0: 256 KiB); end of stream or a
+//                                     reset: empty Data, once (a read after that
+//                                     fails; after a reset, writes fail too)
 //   tcp.write(Skt, Data, &Size)       all of Data, Size once it is written;
 //                                     empty Data: end of stream (half-close)
 //   tcp.close(Skt, &Closed)           closes; calls waiting on it fail;

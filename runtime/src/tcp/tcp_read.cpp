@@ -1,8 +1,10 @@
 // tcp.read(Skt, Len, &Data): what has arrived, at least a byte and at most
 // Len (Len 0, or above kReadChunk: kReadChunk). At the end of the stream Data
-// is empty; a read after that, a reset or any other error fails the call (so
-// a relay reading in a loop stops).
+// is empty, once: a read after that fails (so a relay reading in a loop
+// stops). A reset, or any other error, is an end too — and of the whole
+// connection: writing to it fails from then on.
 
+#include "mosaic/log.hpp"
 #include "tcp/tcp_elements.hpp"
 
 namespace mosaic::tcp {
@@ -38,14 +40,20 @@ void Elements::read(Socket s, int64_t length, Done done) {
   buffer->resize(length == 0 ? kReadChunk : std::min(kReadChunk, static_cast<size_t>(length)));
   auto finished = [this, s, buffer, done = std::move(done)](boost::system::error_code ec, size_t n) mutable {
     SocketEntry* e = sockets_.find(s);
-    if (e) {
-      e->reading = false;
-      e->read_ended |= bool(ec);
-    }
-    if (ec && ec != asio::error::eof) {
-      answer(done, failure("tcp.read on " + s.to_string() + ": " + ec.message()));
-      release_if_done(s);
+    if (!e || ec == asio::error::operation_aborted) {  // closed while the read waited
+      answer(done, failure("tcp.read on " + s.to_string() + ": closed"));
       return;
+    }
+    e->reading = false;
+    if (ec) {
+      e->read_ended = true;
+      // A reset (or any error) ends the stream as its end would, and the
+      // connection with it: a relay passes the end on and lets go of both sides.
+      if (ec != asio::error::eof) {
+        log(LogLevel::Debug, "tcp.read on " + s.to_string() + ": " + ec.message() + ": the connection ends");
+        e->write_ended |= !e->writing;
+        n = 0;
+      }
     }
     TcpAnswer a;
     a.ok = true;

@@ -2,9 +2,9 @@
 // tcp.write(To, P, &Size), fused by mozc (--cview-opt=relay) into one call
 // that moves the data inside the kernel: From -> a pipe -> To with splice(2),
 // never copied into the node. The answer is what the two calls would give:
-// the bytes moved once all are written; 0 at the end of From's stream, which
-// is passed on (To is half-closed); -1 when writing to To fails (the peer is
-// gone). A read that fails fails the call.
+// the bytes moved once all are written; 0 at the end of From's stream (or a
+// reset), which is passed on (To is half-closed); -1 when writing to To fails
+// (the peer is gone). A call after From's end fails.
 //
 // Each call waits for From, then takes what has arrived — as many splices
 // as the kernel gives before it would block, up to the pipe's size — and
@@ -87,10 +87,11 @@ class Elements::SpliceCall : public std::enable_shared_from_this<SpliceCall> {
         });
         return;
       }
+      // The end of From's stream, or a reset (which ends the connection, as
+      // tcp.read says): pass it on.
       src->read_ended = true;
+      if (n < 0) src->write_ended |= !src->writing;
       ++tcp_.stats_.reads;
-      if (n < 0) return finish(failure("tcp.splice from " + from_.to_string() + ": " + std::strerror(errno)));
-      // The end of From's stream: pass it on.
       if (SocketEntry* dst = tcp_.sockets_.find(to_)) {
         boost::system::error_code ignored;
         if (!dst->shut_down) dst->stream->shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
@@ -105,7 +106,7 @@ class Elements::SpliceCall : public std::enable_shared_from_this<SpliceCall> {
   // Out: the pipe to To, waiting for To to take more when it is full.
   void drain() {
     SocketEntry* dst = tcp_.sockets_.find(to_);
-    if (!dst) return finish(failure("tcp.splice: " + to_.to_string() + " was closed"));
+    if (!dst) return finish(write_failed());  // closed meanwhile: as a write to it would answer
     while (in_pipe_ > 0) {
       ssize_t n = ::splice(pipe_->read_end, nullptr, dst->stream->native_handle(), nullptr, in_pipe_,
                            SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
@@ -122,13 +123,10 @@ class Elements::SpliceCall : public std::enable_shared_from_this<SpliceCall> {
         });
         return;
       }
-      // To failed: the write's answer, Size -1; the peer is gone both ways.
+      // To failed: the peer is gone both ways.
       dst->write_ended = true;
       if (!dst->reading) dst->read_ended = true;
-      TcpAnswer a;
-      a.ok = true;
-      a.number = -1;
-      return finish(std::move(a));
+      return finish(write_failed());
     }
     // All written. More may have arrived meanwhile: take it in the same call
     // (up to kCallBytes), so that a busy stream costs one rule firing per
@@ -139,6 +137,15 @@ class Elements::SpliceCall : public std::enable_shared_from_this<SpliceCall> {
   }
 
  private:
+  // What tcp.write answers when it fails (its default result): Size -1, so
+  // that the relay's rules can close the other side.
+  static TcpAnswer write_failed() {
+    TcpAnswer a;
+    a.ok = true;
+    a.number = -1;
+    return a;
+  }
+
   TcpAnswer moved() const {
     TcpAnswer a;
     a.ok = true;
@@ -170,8 +177,14 @@ class Elements::SpliceCall : public std::enable_shared_from_this<SpliceCall> {
 void Elements::splice(Socket from, Socket to, int64_t length, Done done) {
   SocketEntry* src = stream(from, done, "tcp.splice");
   if (!src) return;
-  SocketEntry* dst = stream(to, done, "tcp.splice");
-  if (!dst) return;
+  SocketEntry* dst = sockets_.find(to);
+  if (!dst || !dst->stream) {  // the read would wait and succeed; the write then fails: Size -1
+    TcpAnswer a;
+    a.ok = true;
+    a.number = -1;
+    answer_later(std::move(done), std::move(a));
+    return;
+  }
   if (src->reading || src->read_ended || dst->writing || length < 0) {
     answer_later(std::move(done), failure("tcp.splice from " + from.to_string() + " to " + to.to_string() +
                                           (src->read_ended ? ": the stream has ended" : ": a call waits on it")));
