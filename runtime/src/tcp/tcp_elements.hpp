@@ -58,7 +58,11 @@ class Elements final : public TcpService {
 
   class SpliceCall;  // tcp_splice.cpp
   friend class SpliceCall;
-  std::vector<std::unique_ptr<SplicePipe>> free_pipes_;  // empty pipes for the next tcp.splice calls
+  // Empty pipes for the next tcp.splice calls. Shared so that a call still
+  // held by a handler when the node goes away does not return its pipe to
+  // a pool that is gone.
+  using PipePool = std::vector<std::unique_ptr<SplicePipe>>;
+  std::shared_ptr<PipePool> free_pipes_ = std::make_shared<PipePool>();
 
   // Answers from the event loop (never inside call()), counting failures.
   void answer(Done& done, TcpAnswer&& a);

@@ -35,19 +35,21 @@ constexpr size_t kPooledPipes = 64;      // empty pipes kept for the next calls
 // on. Handlers waiting for a socket hold it; nothing else does.
 class Elements::SpliceCall : public std::enable_shared_from_this<SpliceCall> {
  public:
-  SpliceCall(Elements& tcp, Socket from, Socket to, Done done) : tcp_(tcp), from_(from), to_(to), done_(std::move(done)) {}
+  SpliceCall(Elements& tcp, Socket from, Socket to, Done done)
+      : tcp_(tcp), pool_(tcp.free_pipes_), from_(from), to_(to), done_(std::move(done)) {}
   ~SpliceCall() {
-    // An empty pipe goes back to the pool; one with data left (the call
-    // failed writing) is closed, and the data with it.
-    if (pipe_ && in_pipe_ == 0 && tcp_.free_pipes_.size() < kPooledPipes) tcp_.free_pipes_.push_back(std::move(pipe_));
+    // An empty pipe goes back to the pool (if the node is still there); one
+    // with data left (the call failed writing) is closed, and the data with it.
+    auto pool = pool_.lock();
+    if (pool && pipe_ && in_pipe_ == 0 && pool->size() < kPooledPipes) pool->push_back(std::move(pipe_));
   }
 
   Done take_done() { return std::move(done_); }
 
   bool open(int64_t length) {
-    if (!tcp_.free_pipes_.empty()) {
-      pipe_ = std::move(tcp_.free_pipes_.back());
-      tcp_.free_pipes_.pop_back();
+    if (!tcp_.free_pipes_->empty()) {
+      pipe_ = std::move(tcp_.free_pipes_->back());
+      tcp_.free_pipes_->pop_back();
     } else {
       pipe_ = std::make_unique<SplicePipe>();
       if (!pipe_->open()) return false;
@@ -164,6 +166,7 @@ class Elements::SpliceCall : public std::enable_shared_from_this<SpliceCall> {
   }
 
   Elements& tcp_;
+  std::weak_ptr<PipePool> pool_;
   Socket from_, to_;
   Done done_;
   std::unique_ptr<SplicePipe> pipe_;
