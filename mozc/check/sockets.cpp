@@ -34,13 +34,17 @@ const Expr* location(const Atom& a) {
   return nullptr;
 }
 
-// The head goes where the body is: its location is the body's own variable.
+// The head goes where the body is: its location is the body's own variable,
+// or this node's address (localAddr(Me)).
 bool stays(const Rule& r, const Expr& where) {
   if (where.kind != ExprKind::Var) return false;
   for (const auto& t : r.body) {
     if (t.kind != BodyTerm::Kind::Atom) continue;
     const Expr* at = location(t.atom);
     if (at && at->kind == ExprKind::Var && at->text == where.text) return true;
+    if (is_local_addr(t.atom.pred) && t.atom.args.size() == 1 && t.atom.args[0]->kind == ExprKind::Var &&
+        t.atom.args[0]->text == where.text)
+      return true;
   }
   return false;
 }
