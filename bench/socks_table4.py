@@ -90,6 +90,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "netns"))
 
 from netns import Interrupted, Lab, Process, TestFailure, wait_for  # noqa: E402
+from bench_common import T0, binary_info, first_line, gnuplot_string, loadavg, log, tail, write_json  # noqa: E402
 
 PACKAGES = ["iperf3", "curl", "microsocks", "dante-server", "gnuplot-nox", "iproute2", "iputils-ping",
             "util-linux", "python3"]
@@ -114,13 +115,6 @@ class RowFailure(Exception):
 
 class WatchdogExpired(Exception):
     """The whole run took longer than --max-seconds."""
-
-
-T0 = time.monotonic()
-
-
-def log(message):
-    print(f"[{time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 # The team's peer-baseline HTTP server (shared/bench/peer-baseline.sh), unchanged but for the
@@ -313,10 +307,6 @@ def stop_tree(lab, process, timeout=5.0):
             except ProcessLookupError:
                 pass
     return status
-
-
-def tail(text, lines=15):
-    return "\n".join(text.splitlines()[-lines:])
 
 
 # ---------------------------------------------------------------- measurements
@@ -581,10 +571,6 @@ def markdown_table(rows, targets, args):
     return "\n".join(lines)
 
 
-def gnuplot_string(text):
-    return "'" + text.replace("'", "''") + "'"  # gnuplot's single-quoted strings double a quote
-
-
 def draw_chart(rows, args, workdir):
     """Two bar charts side by side: HTTP download throughput per row with min-max bars and the direct
     row's, dante's and the 0.6 x direct target as lines; and iperf3 through the preload library."""
@@ -651,29 +637,9 @@ unset multiplot
     return None
 
 
-def first_line(argv):
-    try:
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=10)
-        return (out.stdout or out.stderr).splitlines()[0]
-    except (OSError, IndexError, subprocess.TimeoutExpired):
-        return None
-
-
 def package_version(name):
     out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", name], capture_output=True, text=True, timeout=10)
     return out.stdout.strip() or None
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return f.read().split()[:3]
-
-
-def binary_info(path):
-    info = {"path": path}
-    if os.path.exists(path):
-        info["mtime"] = datetime.datetime.fromtimestamp(os.path.getmtime(path)).isoformat(timespec="seconds")
-    return info
 
 
 def environment(args):
@@ -681,13 +647,6 @@ def environment(args):
             "curl": first_line(["curl", "--version"]), "iperf3": first_line(["iperf3", "--version"]),
             "dante-server": package_version("dante-server"), "microsocks": package_version("microsocks"),
             **{attr: binary_info(getattr(args, attr)) for attr in (*NODE_BINARIES, "preload")}}
-
-
-def write_json(path, summary):
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w") as f:
-        json.dump(summary, f, indent=2)
-        f.write("\n")
 
 
 # ---------------------------------------------------------------- main

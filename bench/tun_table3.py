@@ -88,6 +88,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "netns"))
 
 from netns import Interrupted, Lab, Namespace, Process, TestFailure, check_address, wait_for  # noqa: E402
+from bench_common import T0, binary_info, first_line, gnuplot_string, loadavg, log, tail, write_json  # noqa: E402
 
 PACKAGES = ["iperf3", "openvpn", "gnuplot-nox", "iproute2", "iputils-ping"]
 INSTALL_SCRIPT = os.path.join(ROOT, "scripts", "install-packages.sh")
@@ -117,13 +118,6 @@ class RowFailure(Exception):
 
 class WatchdogExpired(Exception):
     """The whole run took longer than --max-seconds."""
-
-
-T0 = time.monotonic()
-
-
-def log(message):
-    print(f"[{time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------- the bench and its setups
@@ -410,10 +404,6 @@ def tear_down(bench, first_process, first_namespace):
     wait_for(lambda: not names & netns_names(), 10, f"namespaces {', '.join(sorted(names))} to be gone")
 
 
-def tail(text, lines=15):
-    return "\n".join(text.splitlines()[-lines:])
-
-
 # ---------------------------------------------------------------- measurements
 
 def measure_ping(ns, dst):
@@ -543,10 +533,6 @@ def markdown_table(rows, args):
     return "\n".join(lines)
 
 
-def gnuplot_string(text):
-    return "'" + text.replace("'", "''") + "'"  # gnuplot's single-quoted strings double a quote
-
-
 def draw_chart(rows, args, workdir):
     """Two bar charts side by side: median throughput with min-max bars, and median RTT. The
     throughput axis is logarithmic: DirectIP is some 20 times the tunnels, whose ratios matter."""
@@ -592,37 +578,10 @@ unset multiplot
     return None
 
 
-def first_line(argv):
-    try:
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=10)
-        return (out.stdout or out.stderr).splitlines()[0]
-    except (OSError, IndexError, subprocess.TimeoutExpired):
-        return None
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return f.read().split()[:3]
-
-
-def binary_info(path):
-    info = {"path": path}
-    if os.path.exists(path):
-        info["mtime"] = datetime.datetime.fromtimestamp(os.path.getmtime(path)).isoformat(timespec="seconds")
-    return info
-
-
 def environment(args):
     return {"host": platform.node(), "kernel": platform.release(), "cpus": os.cpu_count(), "loadavg": loadavg(),
             "iperf3": first_line(["iperf3", "--version"]), "openvpn": first_line(["openvpn", "--version"]),
             **{attr: binary_info(getattr(args, attr)) for attr in NODE_BINARIES.values()}}
-
-
-def write_json(path, summary):
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w") as f:
-        json.dump(summary, f, indent=2)
-        f.write("\n")
 
 
 # ---------------------------------------------------------------- main
