@@ -99,7 +99,7 @@ class I3Test:
         """{server: {addr: refreshed}} for the trigger rows of `key` on every server."""
         found = {}
         for s in self.servers:
-            rows = {a: t for k, a, t in self.rows(s, "i3.trigger") if id_of(k) == key}
+            rows = {a: t for k, a, _, t in self.rows(s, "i3.trigger") if id_of(k) == key}
             if rows:
                 found[s] = rows
         return found
