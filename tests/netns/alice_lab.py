@@ -17,7 +17,8 @@ Nobody outside has a route into 198.18.100.0/24: at home, Alice is reachable
 only through G. One program runs everywhere (build/overlays/alice,
 overlays/compose/alice.moz); facts give each node its role, and G, the
 administrator, activates a composition with comp.activate (its control
-endpoint): "school" (i3 alone: Alice and Bob at their IP addresses) or
+endpoint). Its plans are what the composition query answers for Alice's two
+situations (scripts/mosaic-compose on overlays/compose/catalog): "school" (i3 alone: Alice and Bob at their IP addresses) or
 "home" (Alice at sr::[G, Internal], privately sr::[ron::G, Internal]; Bob
 privately ron::Bob; Alice enters RON through G). Bob's node keeps running
 across every switch; Alice's node restarts when her laptop gets its new
@@ -30,6 +31,7 @@ samples the size of curl's output file for throughput over time.
 Standard library only."""
 
 import hashlib
+import json
 import os
 import subprocess
 import threading
@@ -52,27 +54,35 @@ TUN_MTU = 1280
 HTTP_PORT = 8080
 DIRECT_PORT = 8081     # the direct-IP comparison: G forwards 198.18.0.3:8081 to Alice's 8081
 RING_S = 150           # a ring of six on two busy cores, the triggers, the first shortcut
-MOSAIC_CTL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "mosaic-ctl")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+MOSAIC_CTL = os.path.join(ROOT, "scripts", "mosaic-ctl")
+MOSAIC_COMPOSE = os.path.join(ROOT, "scripts", "mosaic-compose")
+CATALOG = os.path.join(ROOT, "overlays", "compose", "catalog")
 
 
 def node(ip, port=PORT):
     return f"{ip}:{port}"
 
 
-def lit(addr):
-    return '"' + addr + '"'
-
-
-def composition_plans():
-    """The administrator's facts: the two authorized compositions of §6."""
-    a_school, a_home, bob, g = node(ALICE_SCHOOL, ALICE_PORT), node(ALICE_HOME, ALICE_PORT), node(BOB), node(G_PUBLIC)
-    return [
-        f'comp.plan("school", {lit(a_school)}, {lit(a_school)}, {lit(a_school)}).',
-        f'comp.plan("school", {lit(bob)}, {lit(bob)}, {lit(bob)}).',
-        f'comp.plan("home", {lit(a_home)}, sr::[{lit(g)}, {lit(a_home)}], sr::[ron::{lit(g)}, {lit(a_home)}]).',
-        f'comp.plan("home", {lit(bob)}, {lit(bob)}, ron::{lit(bob)}).',
-        f'comp.planGateway("home", {lit(a_home)}, "ron", {lit(g)}).',
-    ]
+def composition_plans(workdir, query_node):
+    """The administrator's facts: the query's answer for Alice's two situations
+    (overlays/compose/catalog), authorized by scripts/mosaic-compose as
+    "school" and "home" with this network's addresses."""
+    facts = []
+    for name, sites in (("school", {"Alice-School": node(ALICE_SCHOOL, ALICE_PORT), "Bob": node(BOB)}),
+                        ("home", {"Alice-Home": node(ALICE_HOME, ALICE_PORT), "Bob": node(BOB),
+                                  "G": node(G_PUBLIC)})):
+        deploy = os.path.join(workdir, f"{name}.sites.json")
+        with open(deploy, "w") as f:
+            json.dump(sites, f)
+        out = os.path.join(workdir, f"{name}.plan.facts")
+        subprocess.run([MOSAIC_COMPOSE, "--node", query_node, os.path.join(CATALOG, f"alice-{name}.facts"),
+                        "--authorize", "1", "--as", name, "--deploy", deploy, "--facts-out", out,
+                        "--record", os.path.join(workdir, "authorized.jsonl")],
+                       check=True, capture_output=True, text=True, timeout=120)
+        with open(out) as f:
+            facts += [line for line in f.read().splitlines() if line.strip()]
+    return facts
 
 
 class AliceLab:
@@ -167,7 +177,9 @@ class AliceLab:
             self._start(f"s{port}", self.ns["s"], node(SERVER_IP, port), [f'chord.landmark("{landmark}").'])
 
     def start_ron(self):
-        self._start("g", self.ns["g"], node(G_PUBLIC), self.ron_members() + composition_plans())
+        query = os.path.join(os.path.dirname(self.binary), "compose_query")
+        self.plans = composition_plans(self.lab.workdir, query)
+        self._start("g", self.ns["g"], node(G_PUBLIC), self.ron_members() + self.plans)
         for label, ip in HELPERS.items():
             self._start(label, self.ns[label], node(ip), self.ron_members())
         bob = [f'i3.server("{node(SERVER_IP, 7003)}").', f'tunSelf("{TUN["bob"]}").'] + self.ron_members()
@@ -197,7 +209,6 @@ class AliceLab:
         return [line.replace('\\"', '"') for line in out.splitlines() if line.strip()]
 
     def stats(self, name):
-        import json
         return json.loads(self.ctl(name, "stats"))
 
     # ------------------------------------------------------------ phases
